@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install (idempotently) every Debian package that building ovlnet, its
+# tests, the demo and the benchmarks need.  Packages already installed are
+# left alone; `apt-get update` only runs when something is missing.
+#
+#   tools/deps.sh [--quiet]     --quiet: print nothing when all is present
+set -euo pipefail
+
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+
+pkgs=(
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	qemu-system-x86 busybox-static iproute2 bridge-utils iperf3 tcpdump
+	ethtool linux-source-6.1 bc flex bison libelf-dev libssl-dev sparse
+	kmod cpio xz-utils python3 gnuplot-nox gcc make
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$st" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	[ $quiet -eq 1 ] || echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+echo "deps: installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: must be root to install packages" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "deps: done"
