@@ -1,0 +1,532 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VM selftest runner: boots a Debian kernel in qemu (TCG) with a throw-away
+# initramfs holding busybox, the real iproute2/iperf3/tcpdump/... binaries,
+# the in-tree modules the tests need, ovlnet.ko and selftests/net, runs the
+# selected tests in the guest and reports TAP.
+#
+#   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
+#                       [--test-timeout SEC] [--append "cmdline"]
+#   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
+#   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
+#                       (any script under selftests/, output printed plainly)
+#
+# Tests are selftests/net/*.sh except lib.sh and _*.sh, sorted; a test
+# passes with exit 0, is skipped with exit 4 and fails otherwise.
+# stdout: the console, each line prefixed "  | " (dmesg dump elided), then
+# one TAP line per result: "ok N KVER/name", "not ok N KVER/name # why",
+# "ok N KVER/name # SKIP why"; a kernel splat adds "not ok N KVER/kernel-splat".
+# Exit status: 0 only if every test passed or was skipped, the guest did not
+# hang and a TAP plan was seen.  The full console goes to
+# $CACHE/vm/KVER/last.log.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
+export CACHE
+ARCH_LIB=/usr/lib/x86_64-linux-gnu
+
+KVER=
+TESTS=
+MODE=tests
+RUN_SCRIPT=
+RUN_ARGS=
+TIMEOUT=900
+TEST_TIMEOUT=300
+APPEND=
+
+usage()
+{
+	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kver) KVER=$2; shift 2 ;;
+	--tests) TESTS=$2; shift 2 ;;
+	--demo) MODE=run; RUN_SCRIPT=selftests/demo/demo.sh; shift ;;
+	--run) MODE=run; RUN_SCRIPT=$2; shift 2 ;;
+	--args) RUN_ARGS=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--test-timeout) TEST_TIMEOUT=$2; shift 2 ;;
+	--append) APPEND=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "run.sh: unknown argument $1" >&2; usage ;;
+	esac
+done
+[ -n "$KVER" ] || KVER=$("$TOP/tools/kvers.sh" default)
+[ "$TEST_TIMEOUT" -lt "$TIMEOUT" ] || TEST_TIMEOUT=$((TIMEOUT - 10))
+
+KERNEL=/boot/vmlinuz-$KVER
+MODDIR=/lib/modules/$KVER
+VMD=$CACHE/vm/$KVER
+ROOT=$VMD/root
+mkdir -p "$VMD"
+
+say() { echo "vm[$KVER]: $*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+[ -r "$KERNEL" ] || die "$KERNEL not found (tools/deps.sh)"
+[ -e "$MODDIR/modules.dep" ] || die "$MODDIR/modules.dep not found"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (tools/deps.sh)"
+
+T0=$(date +%s.%N)
+elapsed() { echo "$(date +%s.%N) $T0" | awk '{printf "%.1f", $1 - $2}'; }
+
+# TAP lines produced on the host (build failures, hangs, splats).
+HOST_TAP=()
+host_fail() { HOST_TAP+=("not ok $1 # $2"); }
+
+# --------------------------------------------------------------------------
+# Host-side builds: module, iproute2 plugins, test helpers.
+# --------------------------------------------------------------------------
+KO=
+if compgen -G "$TOP/kmod/*.c" >/dev/null; then
+	say "building ovlnet.ko"
+	if out=$("$TOP/tools/build-module.sh" "$KVER"); then
+		KO=$(tail -n 1 <<<"$out")
+	else
+		say "WARNING: ovlnet.ko did not build for $KVER; running without it"
+		host_fail module-build "ovlnet.ko failed to build (see above)"
+	fi
+else
+	say "kmod/ has no sources yet; running without ovlnet.ko"
+fi
+
+PLUGINS=()
+if [ -f "$TOP/tools/Makefile" ]; then
+	say "building tools (make -C tools)"
+	if make -s -C "$TOP/tools" >&2; then
+		mapfile -t PLUGINS < <(find "$TOP/tools/iproute2" -maxdepth 1 -name 'link_*.so' 2>/dev/null | sort)
+	else
+		say "WARNING: make -C tools failed"
+		host_fail tools-build "make -C tools failed (see above)"
+	fi
+else
+	say "no tools/Makefile yet; no iproute2 plugins"
+fi
+
+HELPER_OUT=$CACHE/selftests-net
+rm -rf "$HELPER_OUT"
+mkdir -p "$HELPER_OUT"
+if [ -f "$TOP/selftests/net/Makefile" ]; then
+	if ! make -s -C "$TOP/selftests/net" OUT="$HELPER_OUT" >&2; then
+		say "WARNING: make -C selftests/net failed"
+		host_fail net-helpers-build "make -C selftests/net failed"
+	fi
+fi
+
+# Which tests.
+if [ "$MODE" = tests ]; then
+	if [ -z "$TESTS" ]; then
+		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
+			[ -e "$f" ] || continue
+			case "$f" in lib.sh | _*) continue ;; esac
+			echo "${f%.sh}"
+		done | sort | tr '\n' ' ')
+	fi
+	for t in $TESTS; do
+		[ -f "$TOP/selftests/net/$t.sh" ] || die "no such test: selftests/net/$t.sh"
+	done
+else
+	[ -f "$TOP/$RUN_SCRIPT" ] || die "$RUN_SCRIPT not found"
+fi
+
+# --------------------------------------------------------------------------
+# Static part of the initramfs (cached): busybox, binaries, libs, modules.
+# --------------------------------------------------------------------------
+BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
+	/usr/sbin/brctl /usr/bin/iperf3 /usr/bin/tcpdump /usr/sbin/ethtool
+	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
+	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
+OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
+	/usr/sbin/mausezahn /usr/bin/strace)
+MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
+	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6
+	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
+	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
+	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
+	)
+# Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
+read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
+MODS+=("${extra_mods[@]}")
+
+# Everything the static image depends on: this script, package versions,
+# the kernel's module set.
+key=$( {
+	cat "$0"
+	echo "${BINS[*]} ${OPT_BINS[*]} ${MODS[*]}"
+	dpkg-query -W busybox-static iproute2 bridge-utils iperf3 tcpdump ethtool \
+		bash coreutils kmod iputils-ping procps libc6 2>/dev/null || true
+	stat -c '%n %Y %s' "$MODDIR/modules.dep" "$KERNEL"
+} | sha256sum | cut -c1-16)
+
+copy_file() # host-path -> same path under $ROOT (following symlinks)
+{
+	local f=$1
+	mkdir -p "$ROOT$(dirname "$f")"
+	cp -L "$f" "$ROOT$f"
+}
+
+copy_libs() # ldd closure of an ELF file
+{
+	local lib
+	for lib in $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		[ -e "$ROOT$lib" ] || copy_file "$lib"
+	done
+}
+
+build_static()
+{
+	local b a path rel ko n=0
+	say "building static initramfs part (cache key $key)"
+	rm -rf "$ROOT" "$VMD/static.cpio"
+	mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,selftests,var}
+	ln -s ../run "$ROOT/var/run"
+
+	# busybox applets in /bin only; the real tools go to /usr/{s,}bin,
+	# which come first in the guest's PATH.
+	cp /bin/busybox "$ROOT/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ "$a" = busybox ] || ln -s busybox "$ROOT/bin/$a"
+	done
+	for b in "${BINS[@]}"; do
+		[ -x "$b" ] || die "$b missing (tools/deps.sh)"
+		copy_file "$b"
+		copy_libs "$b"
+	done
+	for b in "${OPT_BINS[@]}"; do
+		[ -x "$b" ] || continue
+		copy_file "$b"
+		copy_libs "$b"
+	done
+	# #!/bin/bash must be the real bash.
+	rm -f "$ROOT/bin/bash"
+	cp /usr/bin/bash "$ROOT/bin/bash"
+	# Real kmod as /sbin/modprobe (the kernel's request_module helper).
+	for a in modprobe insmod rmmod lsmod depmod modinfo; do
+		ln -sf /usr/bin/kmod "$ROOT/sbin/$a"
+	done
+	# tc's qdisc distribution tables and plugins.
+	if [ -d "$ARCH_LIB/tc" ]; then
+		mkdir -p "$ROOT$ARCH_LIB"
+		cp -a "$ARCH_LIB/tc" "$ROOT$ARCH_LIB/tc"
+		for b in "$ARCH_LIB"/tc/*.so; do
+			[ -e "$b" ] && copy_libs "$b"
+		done
+	fi
+	mkdir -p "$ROOT$ARCH_LIB/ip"
+	[ -d /etc/iproute2 ] && cp -a /etc/iproute2 "$ROOT/etc/"
+	[ -d /usr/share/iproute2 ] && mkdir -p "$ROOT/usr/share" && cp -a /usr/share/iproute2 "$ROOT/usr/share/"
+	for b in /etc/protocols /etc/services /etc/ethertypes; do
+		[ -e "$b" ] && cp -L "$b" "$ROOT$b"
+	done
+	cat >"$ROOT/etc/passwd" <<-EOF
+	root:x:0:0:root:/root:/bin/bash
+	tcpdump:x:105:110::/nonexistent:/bin/false
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+	EOF
+	cat >"$ROOT/etc/group" <<-EOF
+	root:x:0:
+	tcpdump:x:110:
+	nogroup:x:65534:
+	EOF
+	echo "127.0.0.1 localhost" >"$ROOT/etc/hosts"
+	echo "ovlnet-guest" >"$ROOT/etc/hostname"
+	printf '%s\n' /lib/x86_64-linux-gnu "$ARCH_LIB" >"$ROOT/etc/ld.so.conf"
+	ldconfig -r "$ROOT" 2>/dev/null || true
+
+	# In-tree modules: dependency closure, decompressed.
+	mkdir -p "$ROOT$MODDIR"
+	for a in "${MODS[@]}"; do
+		if ! out=$(modprobe -S "$KVER" --show-depends "$a" 2>/dev/null); then
+			say "note: module $a not available for $KVER"
+			continue
+		fi
+		while read -r w path _; do
+			[ "$w" = insmod ] || continue
+			rel=${path#"$MODDIR"/}
+			ko=$ROOT$MODDIR/${rel%.xz}
+			ko=${ko%.zst}
+			[ -e "$ko" ] && continue
+			mkdir -p "$(dirname "$ko")"
+			case "$path" in
+			*.xz) xz -dc "$path" >"$ko" ;;
+			*.zst) zstd -qdc "$path" >"$ko" ;;
+			*) cp "$path" "$ko" ;;
+			esac
+			n=$((n + 1))
+		done <<<"$out"
+	done
+	for a in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -e "$MODDIR/$a" ] && cp "$MODDIR/$a" "$ROOT$MODDIR/$a"
+	done
+	# modules.order names .ko.xz on 6.12; depmod only uses it for ordering.
+	sed -i 's/\.ko\.\(xz\|zst\)$/.ko/' "$ROOT$MODDIR/modules.order" 2>/dev/null || true
+	say "static part: $n modules, $(du -sh "$ROOT" | cut -f1)"
+
+	(cd "$ROOT" && find . -path "./lib/modules/$KVER/extra" -prune -o -print |
+		LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$VMD/static.cpio.tmp"
+	mv "$VMD/static.cpio.tmp" "$VMD/static.cpio"
+	echo "$key" >"$VMD/static.key"
+}
+
+if [ ! -f "$VMD/static.cpio" ] || [ "$(cat "$VMD/static.key" 2>/dev/null)" != "$key" ]; then
+	build_static
+fi
+
+# --------------------------------------------------------------------------
+# Dynamic part (every run): ovlnet.ko + depmod, plugins, tests, /init.
+# --------------------------------------------------------------------------
+DYN=$VMD/dyn
+rm -rf "$DYN" "$ROOT$MODDIR/extra"
+mkdir -p "$DYN$MODDIR/extra" "$DYN$ARCH_LIB/ip" "$DYN/selftests" "$DYN/etc" "$ROOT$MODDIR/extra"
+if [ -n "$KO" ]; then
+	cp "$KO" "$ROOT$MODDIR/extra/ovlnet.ko"
+	cp "$KO" "$DYN$MODDIR/extra/ovlnet.ko"
+fi
+depmod -b "$ROOT" "$KVER"
+cp "$ROOT$MODDIR"/modules.* "$DYN$MODDIR/"
+
+for p in "${PLUGINS[@]}"; do
+	cp "$p" "$DYN$ARCH_LIB/ip/"
+	for lib in $(ldd "$p" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+done
+
+cp -a "$TOP/selftests/net/." "$DYN/selftests/"
+rm -f "$DYN/selftests/Makefile" "$DYN"/selftests/*.c "$DYN"/selftests/*.h
+cp -a "$HELPER_OUT/." "$DYN/selftests/"
+for d in demo bench; do
+	[ -d "$TOP/selftests/$d" ] && cp -a "$TOP/selftests/$d" "$DYN/selftests/$d"
+done
+
+cat >"$DYN/etc/ovlnet-test.conf" <<EOF
+MODE=$MODE
+TESTS="$TESTS"
+TEST_TIMEOUT=$TEST_TIMEOUT
+RUN_SCRIPT="/selftests/${RUN_SCRIPT#selftests/}"
+RUN_ARGS="$RUN_ARGS"
+KVER=$KVER
+EOF
+# RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
+sed -i 's|^RUN_SCRIPT="/selftests/net/|RUN_SCRIPT="/selftests/|' "$DYN/etc/ovlnet-test.conf"
+
+cat >"$DYN/init" <<'INIT'
+#!/bin/bash
+# Guest init for the ovlnet VM selftests (generated by selftests/vm/run.sh).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mkdir -p /run/netns
+ip link set lo up
+hostname ovlnet-guest
+echo 5 >/proc/sys/kernel/printk   # warnings and worse reach the console live
+. /etc/ovlnet-test.conf
+export IP_LIB_DIR=/usr/lib/x86_64-linux-gnu/ip
+export OVLNET_KVER=$KVER
+
+exec 3>/dev/ttyS1
+res() { echo "$*"; echo "$*" >&3; }
+
+echo "# init: userspace up after $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
+
+run_one() # script args... ; returns its exit code, output in /tmp/out
+{
+	local tpid rc teepid i
+	: >/tmp/out
+	exec 4> >(tee /tmp/out)
+	teepid=$!
+	(cd "$(dirname "$1")" && exec timeout -k 10 "$TEST_TIMEOUT" /bin/bash "$@") \
+		</dev/null >&4 2>&4 &
+	tpid=$!
+	wait $tpid
+	rc=$?
+	exec 4>&-
+	for ((i = 0; i < 20; i++)); do
+		kill -0 $teepid 2>/dev/null || break
+		sleep 0.1
+	done
+	return $rc
+}
+
+if [ "$MODE" = run ]; then
+	echo "# running $RUN_SCRIPT $RUN_ARGS"
+	rc=0
+	# shellcheck disable=SC2086
+	run_one "$RUN_SCRIPT" $RUN_ARGS || rc=$?
+	res "exit $rc"
+else
+	set -- $TESTS
+	res "TAP version 13"
+	res "1..$#"
+	n=0
+	for t in "$@"; do
+		n=$((n + 1))
+		start=$(cut -d' ' -f1 /proc/uptime)
+		echo "# ===== $n $t ====="
+		rc=0
+		run_one "/selftests/$t.sh" || rc=$?
+		end=$(cut -d' ' -f1 /proc/uptime)
+		dur=$(echo "$start $end" | awk '{printf "%.1f", $2 - $1}')
+		case $rc in
+		0) res "ok $n $t # time ${dur}s" ;;
+		4)
+			why=$(grep -a '^SKIP:' /tmp/out | tail -n 1 | sed 's/^SKIP: *//')
+			res "ok $n $t # SKIP ${why:-no reason given}" ;;
+		124 | 137) res "not ok $n $t # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+		*) res "not ok $n $t # exit $rc, time ${dur}s" ;;
+		esac
+		# Leftovers from a test must not leak into the next one.
+		for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+			ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+			ip netns del "$ns" 2>/dev/null
+		done
+	done
+fi
+echo "----- dmesg begin -----"
+dmesg
+echo "----- dmesg end -----"
+res "done"
+sleep 0.3
+poweroff -f
+INIT
+chmod +x "$DYN/init"
+
+(cd "$DYN" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$VMD/dyn.cpio"
+cat "$VMD/static.cpio" "$VMD/dyn.cpio" >"$VMD/initrd.img"
+say "initramfs ready ($(du -h "$VMD/initrd.img" | cut -f1)) after $(elapsed) s"
+
+# --------------------------------------------------------------------------
+# Boot.
+# --------------------------------------------------------------------------
+LOG=$VMD/last.log
+RES=$VMD/results.log
+: >"$RES"
+CMDLINE="console=ttyS0,115200 panic=-1 printk.time=1 loglevel=5 rdinit=/init"
+CMDLINE+=" mitigations=off $APPEND"
+TB=$(date +%s.%N)
+say "booting qemu (timeout ${TIMEOUT}s)"
+set +e
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg,thread=multi -smp 2 -m 2048 \
+	-nodefaults -no-user-config -display none -no-reboot -net none \
+	-serial stdio -serial "file:$RES" \
+	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
+	</dev/null 2>&1 |
+	{
+		in_dmesg=0
+		: >"$LOG"
+		while IFS= read -r line; do
+			line=${line%$'\r'}
+			printf '%s\n' "$line" >>"$LOG"
+			case "$line" in
+			"----- dmesg begin -----") in_dmesg=1; [ "$MODE" = run ] || echo "  | [dmesg dump elided, see $LOG]"; continue ;;
+			"----- dmesg end -----") in_dmesg=0; continue ;;
+			esac
+			[ $in_dmesg -eq 1 ] && continue
+			if [ "$MODE" = run ]; then
+				printf '%s\n' "$line"
+			else
+				printf '  | %s\n' "$line"
+			fi
+		done
+	}
+qrc=${PIPESTATUS[0]}
+set -e
+BOOT_WALL=$(echo "$(date +%s.%N) $TB" | awk '{printf "%.1f", $1 - $2}')
+tr -d '\r' <"$RES" >"$RES.tmp" && mv "$RES.tmp" "$RES"
+boot_s=$(grep -o 'userspace up after [0-9.]* s' "$LOG" | grep -o '[0-9.]*' | head -n 1 || true)
+say "qemu exited ($qrc) after ${BOOT_WALL}s wall; guest userspace up after ${boot_s:-?}s guest time; console log: $LOG"
+
+hung=0
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	hung=1
+	host_fail guest-timeout "guest timed out after ${TIMEOUT} s (hung?)"
+elif ! grep -qx 'done' "$RES"; then
+	host_fail guest-crash "guest stopped before finishing (qemu exit $qrc; panic?)"
+fi
+
+# --------------------------------------------------------------------------
+# Kernel splats (from any kernel line of the console, live or dmesg dump).
+# --------------------------------------------------------------------------
+SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|possible recursive locking|lockdep|refcount_t|unreferenced object|general protection fault|Call Trace|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected|rcu: INFO|stack-protector|list_add corruption|list_del corruption|kernel BUG'
+splat_lines=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aE "$SPLAT_RE" | awk '!seen[$0]++' || true)
+if [ -n "$splat_lines" ]; then
+	echo "---- kernel splat(s) on $KVER ----"
+	printf '%s\n' "$splat_lines" | head -n 40
+	first=$(head -n 1 <<<"$splat_lines")
+	# Show the first splat with its context from the log.
+	grep -aF -m 1 -A 30 -- "$first" "$LOG" | grep -aE '^\[ *[0-9]+\.[0-9]+\]' | head -n 30
+	echo "---- end of splat ----"
+	first=${first#*] }
+	host_fail kernel-splat "kernel warning/oops in dmesg: ${first:0:100}"
+fi
+
+# --------------------------------------------------------------------------
+# Results.
+# --------------------------------------------------------------------------
+failed=0
+n=0
+if [ "$MODE" = run ]; then
+	rc=$(grep -aoE '^exit [0-9]+' "$RES" | awk '{print $2}' | tail -n 1 || true)
+	say "$RUN_SCRIPT exit status: ${rc:-none}, ${BOOT_WALL}s"
+	[ "${rc:-1}" = 0 ] || failed=1
+	for l in "${HOST_TAP[@]}"; do
+		echo "$l" | sed -E "s/^(not ok) /\1 - $KVER\//"
+		failed=1
+	done
+	exit $failed
+fi
+
+plan=$(grep -aoE '^1\.\.[0-9]+' "$RES" | head -n 1 | cut -d. -f3 || true)
+echo "TAP version 13"
+declare -A seen=()
+while IFS= read -r l; do
+	if [[ $l =~ ^(not\ ok|ok)\ ([0-9]+)\ ([^ ]+)(.*)$ ]]; then
+		n=${BASH_REMATCH[2]}
+		seen[${BASH_REMATCH[3]}]=1
+		echo "${BASH_REMATCH[1]} $n $KVER/${BASH_REMATCH[3]}${BASH_REMATCH[4]}"
+		[ "${BASH_REMATCH[1]}" = ok ] || failed=$((failed + 1))
+	fi
+done <"$RES"
+n=${plan:-$n}
+if [ -z "$plan" ]; then
+	n=$((n + 1))
+	echo "not ok $n $KVER/tap-plan # no TAP plan from the guest"
+	failed=$((failed + 1))
+fi
+for t in $TESTS; do
+	[ -n "${seen[$t]:-}" ] && continue
+	n=$((n + 1))
+	echo "not ok $n $KVER/$t # no result ($([ $hung -eq 1 ] && echo "guest hung" || echo "guest died"))"
+	failed=$((failed + 1))
+done
+for l in "${HOST_TAP[@]}"; do
+	n=$((n + 1))
+	echo "$l" | sed -E "s/^not ok /not ok $n $KVER\//"
+	failed=$((failed + 1))
+done
+if [ $hung -eq 1 ]; then
+	echo "# guest timed out after ${TIMEOUT} s (hung?) -- see $LOG"
+fi
+say "done in $(elapsed) s total (qemu ${BOOT_WALL}s): $failed failure(s); log: $LOG"
+[ $failed -eq 0 ]
