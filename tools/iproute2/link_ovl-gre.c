@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * link_ovl-gre.c - iproute2 plugin for ovlnet's ovl-gre links (Ethernet
+ * iproute2 plugin for ovlnet's ovl-gre links (Ethernet
  * over GRE with key, optionally NVGRE):
  *
  *   ip link add NAME type ovl-gre key KEY [ OPTIONS ]

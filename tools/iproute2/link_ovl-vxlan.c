@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * link_ovl-vxlan.c - iproute2 plugin for ovlnet's ovl-vxlan links:
+ * iproute2 plugin for ovlnet's ovl-vxlan links:
  *
  *   ip link add NAME type ovl-vxlan id VNI [ OPTIONS ]
  *   ip link set NAME type ovl-vxlan [ OPTIONS ]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ovl_common.c - option parser and printers shared by the ovl-vxlan and
+ * Option parser and printers shared by the ovl-vxlan and
  * ovl-gre iproute2 link-type plugins.
  *
  * Everything is sent in IFLA_INFO_DATA as IFLA_OVL_* attributes

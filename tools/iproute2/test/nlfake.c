@@ -35,7 +35,8 @@ static void fake_reply(int fd, const struct nlmsghdr *req)
 	size_t len = 0, off;
 	FILE *f;
 
-	if (!path || !(f = fopen(path, "rb"))) {
+	f = path ? fopen(path, "rb") : NULL;
+	if (!f) {
 		perror("nlfake: OVL_FAKE_LINKS");
 		exit(3);
 	}
@@ -74,7 +75,8 @@ static void fake_ack(int fd, const struct nlmsghdr *req)
 	struct nlmsghdr *h;
 	FILE *f;
 
-	if (!path || !(f = fopen(path, "ab"))) {
+	f = path ? fopen(path, "ab") : NULL;
+	if (!f) {
 		perror("nlfake: OVL_FAKE_REQS");
 		exit(3);
 	}
