@@ -50,14 +50,17 @@ while [ $# -gt 0 ]; do
 	--run) MODE=run; RUN_SCRIPT=$2; shift 2 ;;
 	--args) RUN_ARGS=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
-	--test-timeout) TEST_TIMEOUT=$2; shift 2 ;;
+	--test-timeout) TEST_TIMEOUT=$2; TT_SET=1; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
 done
 [ -n "$KVER" ] || KVER=$("$TOP/tools/kvers.sh" default)
-[ "$TEST_TIMEOUT" -lt "$TIMEOUT" ] || TEST_TIMEOUT=$((TIMEOUT - 10))
+# A per-test timeout beyond the whole run's only makes sense when asked for.
+if [ -z "${TT_SET:-}" ] && [ "$TEST_TIMEOUT" -ge "$TIMEOUT" ]; then
+	TEST_TIMEOUT=$((TIMEOUT > 20 ? TIMEOUT - 10 : TIMEOUT))
+fi
 
 KERNEL=/boot/vmlinuz-$KVER
 MODDIR=/lib/modules/$KVER
@@ -473,9 +476,12 @@ splat_lines=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aE "$SPLAT_RE" | a
 if [ -n "$splat_lines" ]; then
 	echo "---- kernel splat(s) on $KVER ----"
 	printf '%s\n' "$splat_lines" | head -n 40
-	first=$(head -n 1 <<<"$splat_lines")
+	# Name the splat by its most telling line, not a bare "Call Trace:".
+	first=$(grep -avE 'Call Trace|^\[ *[0-9.]+\] *$' <<<"$splat_lines" | head -n 1 || true)
+	[ -n "$first" ] || first=$(head -n 1 <<<"$splat_lines")
 	# Show the first splat with its context from the log.
-	grep -aF -m 1 -A 30 -- "$first" "$LOG" | grep -aE '^\[ *[0-9]+\.[0-9]+\]' | head -n 30
+	echo "---- context ----"
+	grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aF -m 1 -B 4 -A 30 -- "$(head -n 1 <<<"$splat_lines")" | head -n 35
 	echo "---- end of splat ----"
 	first=${first#*] }
 	host_fail kernel-splat "kernel warning/oops in dmesg: ${first:0:100}"
@@ -514,10 +520,12 @@ if [ -z "$plan" ]; then
 	echo "not ok $n $KVER/tap-plan # no TAP plan from the guest"
 	failed=$((failed + 1))
 fi
+i=0
 for t in $TESTS; do
+	i=$((i + 1))
 	[ -n "${seen[$t]:-}" ] && continue
-	n=$((n + 1))
-	echo "not ok $n $KVER/$t # no result ($([ $hung -eq 1 ] && echo "guest hung" || echo "guest died"))"
+	[ $i -le "$n" ] || n=$i
+	echo "not ok $i $KVER/$t # no result ($([ $hung -eq 1 ] && echo "guest hung" || echo "guest died"))"
 	failed=$((failed + 1))
 done
 for l in "${HOST_TAP[@]}"; do

@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything `make check` runs, with one closing line "N passed, N failed,
+# N skipped":
+#   deps; per target kernel: module build (W=1, no warnings) and sparse;
+#   checkpatch style; KUnit (selftests/kunit/run.sh, if present); the VM
+#   selftests on every target kernel; the quick benchmark (if present).
+# Every "ok"/"not ok" line counts; "ok ... # SKIP" counts as skipped.
+# Exit 1 if anything failed or nothing passed.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
+export CACHE
+mkdir -p "$CACHE"
+
+passed=0
+failed=0
+skipped=0
+FAILS=()
+PHASES=()
+T_ALL=$(date +%s)
+
+result() # ok|fail|skip name [reason]
+{
+	case $1 in
+	ok) passed=$((passed + 1)); echo "ok - $2" ;;
+	skip) skipped=$((skipped + 1)); echo "ok - $2 # SKIP ${3:-}" ;;
+	*) failed=$((failed + 1)); FAILS+=("$2${3:+ ($3)}"); echo "not ok - $2${3:+ # $3}" ;;
+	esac
+}
+
+# Count the TAP result lines of a sub-runner's output file.
+count_tap() # file -> sets c_ok c_fail c_skip, adds failures to FAILS
+{
+	local l
+	c_ok=0 c_fail=0 c_skip=0
+	while IFS= read -r l; do
+		case "$l" in
+		"not ok"*)
+			c_fail=$((c_fail + 1))
+			FAILS+=("$(sed -E 's/^not ok +[0-9-]* *//' <<<"$l")")
+			;;
+		ok*"# SKIP"* | ok*"# skip"*) c_skip=$((c_skip + 1)) ;;
+		"ok "*) c_ok=$((c_ok + 1)) ;;
+		esac
+	done < <(grep -aE '^(not ok|ok)( |$)' "$1" || true)
+	passed=$((passed + c_ok))
+	failed=$((failed + c_fail))
+	skipped=$((skipped + c_skip))
+}
+
+phase_start() { P_NAME=$1; P_T0=$(date +%s); echo; echo "=== $1 ==="; }
+phase_end() { local s=$(($(date +%s) - P_T0)); PHASES+=("$P_NAME: ${s}s"); echo "=== $P_NAME done in ${s}s ==="; }
+
+OUT=$(mktemp)
+trap 'rm -f "$OUT"' EXIT
+
+phase_start deps
+if tools/deps.sh --quiet; then :; else result fail deps "tools/deps.sh failed"; fi
+phase_end
+
+mapfile -t KVERS < <(tools/kvers.sh targets)
+if [ ${#KVERS[@]} -eq 0 ]; then
+	result fail kernels "no target kernel headers installed (tools/deps.sh)"
+fi
+
+for k in "${KVERS[@]}"; do
+	phase_start "build $k"
+	if tools/build-module.sh "$k" >/dev/null; then
+		result ok "build $k"
+		if tools/build-module.sh --sparse "$k" >/dev/null; then
+			result ok "sparse $k"
+		else
+			result fail "sparse $k" "sparse warnings"
+		fi
+	else
+		result fail "build $k" "build failed or warned"
+		result fail "sparse $k" "not run: build failed"
+	fi
+	phase_end
+done
+
+phase_start style
+if tools/style.sh; then result ok style; else result fail style "checkpatch"; fi
+phase_end
+
+if [ -x selftests/kunit/run.sh ] || [ -f selftests/kunit/run.sh ]; then
+	phase_start kunit
+	rc=0
+	bash selftests/kunit/run.sh 2>&1 | tee "$OUT" || rc=${PIPESTATUS[0]}
+	count_tap "$OUT"
+	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		result fail kunit "selftests/kunit/run.sh exit $rc"
+	fi
+	echo "kunit: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+	phase_end
+fi
+
+for k in "${KVERS[@]}"; do
+	phase_start "vm selftests $k"
+	rc=0
+	selftests/vm/run.sh --kver "$k" | tee "$OUT" || rc=${PIPESTATUS[0]}
+	count_tap "$OUT"
+	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		result fail "vm $k" "selftests/vm/run.sh exit $rc"
+	fi
+	echo "vm $k: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+	phase_end
+done
+
+if [ -f selftests/bench/run.sh ]; then
+	phase_start "bench (quick)"
+	if make -s bench QUICK=1; then
+		result ok "bench quick"
+	else
+		result fail "bench quick" "make bench QUICK=1 failed"
+	fi
+	phase_end
+fi
+
+echo
+echo "=== summary ==="
+for p in "${PHASES[@]}"; do
+	echo "  time  $p"
+done
+echo "  total: $(($(date +%s) - T_ALL))s"
+if [ ${#FAILS[@]} -gt 0 ]; then
+	echo "failures:"
+	for f in "${FAILS[@]}"; do
+		echo "  - $f"
+	done
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
