@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ovlnet top-level Makefile.
+#
+#   make                 module for KVER (default: running kernel, else newest
+#                        installed Debian headers) and the iproute2 plugins
+#   make check           deps + build for every target kernel + KUnit + VM
+#                        selftests on every target kernel; last line
+#                        "N passed, N failed"
+#   make selftests KVER=... T=name   VM selftests by hand
+#   make kunit           KUnit suites in UML
+#   make demo            the seeds' picture, narrated, in a VM
+#   make bench [QUICK=1] side-by-side performance against in-tree drivers
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+KVER ?= $(shell $(TOP)/tools/kvers.sh default)
+KDIR ?= /lib/modules/$(KVER)/build
+CACHE ?= $(or $(OVLNET_CACHE),$(HOME)/.cache/ovlnet)
+export CACHE
+
+.PHONY: all module tools clean install deps check selftests kunit demo bench \
+	style sparse modules_install
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+tools:
+	$(MAKE) -C tools
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	$(MAKE) -C tools clean
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(KVER)
+
+install: modules_install tools
+	$(MAKE) -C tools install
+
+deps:
+	$(TOP)/tools/deps.sh
+
+style:
+	$(TOP)/tools/style.sh
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
+
+check:
+	$(TOP)/selftests/check.sh
+
+selftests:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/vm/run.sh --kver $(KVER) $(if $(T),--tests "$(T)")
+
+kunit:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/kunit/run.sh
+
+demo:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/vm/run.sh --kver $(KVER) --demo
+
+bench:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/bench/run.sh $(if $(QUICK),--quick)

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtnetlink for both kinds: one attribute space (IFLA_OVL_*), one parser,
+ * one validator, one dumper.  Every rejection names its attribute.
+ */
+
+#include "netlink.h"
+#include "device.h"
+#include "socket.h"
+
+#include <linux/if_arp.h>
+#include <net/ip.h>
+#include <net/netlink.h>
+#include <net/rtnetlink.h>
+
+#define OVL_BOOL	NLA_POLICY_MAX(NLA_U8, 1)
+
+static const struct nla_policy ovl_policy[IFLA_OVL_MAX + 1] = {
+	[IFLA_OVL_UNSPEC]	= { .strict_start_type = IFLA_OVL_ID },
+	[IFLA_OVL_ID]		= { .type = NLA_U32 },
+	[IFLA_OVL_LOCAL]	= { .type = NLA_BE32 },
+	[IFLA_OVL_LOCAL6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_OVL_REMOTE]	= { .type = NLA_BE32 },
+	[IFLA_OVL_REMOTE6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_OVL_GROUP]	= { .type = NLA_BE32 },
+	[IFLA_OVL_GROUP6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_OVL_LINK]		= { .type = NLA_U32 },
+	[IFLA_OVL_PORT]		= { .type = NLA_BE16 },
+	[IFLA_OVL_PORT_RANGE]	= NLA_POLICY_EXACT_LEN(sizeof(struct ifla_ovl_port_range)),
+	[IFLA_OVL_TTL]		= { .type = NLA_U8 },
+	[IFLA_OVL_TTL_INHERIT]	= OVL_BOOL,
+	[IFLA_OVL_TOS]		= { .type = NLA_U8 },
+	[IFLA_OVL_TOS_INHERIT]	= OVL_BOOL,
+	[IFLA_OVL_DF]		= NLA_POLICY_MAX(NLA_U8, OVL_DF_MAX),
+	[IFLA_OVL_LEARNING]	= OVL_BOOL,
+	[IFLA_OVL_AGEING]	= { .type = NLA_U32 },
+	[IFLA_OVL_MAXADDR]	= { .type = NLA_U32 },
+	[IFLA_OVL_UDP_CSUM]	= OVL_BOOL,
+	[IFLA_OVL_GRE_CSUM]	= OVL_BOOL,
+	[IFLA_OVL_NVGRE]	= OVL_BOOL,
+	[IFLA_OVL_BUMLIMIT]	= { .type = NLA_U32 },
+	[IFLA_OVL_PROXY]	= OVL_BOOL,
+	[IFLA_OVL_L2MISS]	= OVL_BOOL,
+	[IFLA_OVL_L3MISS]	= OVL_BOOL,
+	[IFLA_OVL_REMOTES_ONLY]	= OVL_BOOL,
+	[IFLA_OVL_FWMARK]	= { .type = NLA_U32 },
+	[IFLA_OVL_PRIORITY]	= { .type = NLA_U32 },
+};
+
+struct ovl_attr_msg {
+	u8 attr;
+	const char *msg;
+};
+
+/* Attributes that only one kind understands. */
+static const struct ovl_attr_msg ovl_vxlan_only[] = {
+	{ IFLA_OVL_PORT, "IFLA_OVL_PORT: ovl-gre has no UDP port" },
+	{ IFLA_OVL_PORT_RANGE, "IFLA_OVL_PORT_RANGE: ovl-gre has no UDP source port" },
+	{ IFLA_OVL_UDP_CSUM, "IFLA_OVL_UDP_CSUM: ovl-gre has no UDP checksum, use csum" },
+	{ }
+};
+
+static const struct ovl_attr_msg ovl_gre_only[] = {
+	{ IFLA_OVL_GRE_CSUM, "IFLA_OVL_GRE_CSUM: ovl-vxlan has no GRE checksum, use udpcsum" },
+	{ IFLA_OVL_NVGRE, "IFLA_OVL_NVGRE: nvgre is an ovl-gre option" },
+	{ }
+};
+
+#define OVL_IMMUTABLE(attr) \
+	{ attr, #attr ": cannot change on an existing device; delete and re-create it" }
+
+/* Attributes that rebind sockets or the ID table: fixed after creation. */
+static const struct ovl_attr_msg ovl_immutable[] = {
+	OVL_IMMUTABLE(IFLA_OVL_ID),
+	OVL_IMMUTABLE(IFLA_OVL_LOCAL),
+	OVL_IMMUTABLE(IFLA_OVL_LOCAL6),
+	OVL_IMMUTABLE(IFLA_OVL_GROUP),
+	OVL_IMMUTABLE(IFLA_OVL_GROUP6),
+	OVL_IMMUTABLE(IFLA_OVL_LINK),
+	OVL_IMMUTABLE(IFLA_OVL_PORT),
+	OVL_IMMUTABLE(IFLA_OVL_NVGRE),
+	{ }
+};
+
+/* Rejects the first attribute of @list present in @data. */
+static int ovl_reject_attrs(const struct ovl_attr_msg *list,
+			    struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	for (; data && list->msg; list++) {
+		if (data[list->attr]) {
+			/* NL_SET_ERR_MSG_ATTR() wants a literal; these are */
+			if (extack) {
+				extack->_msg = list->msg;
+				extack->bad_attr = data[list->attr];
+			}
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+static const struct ovl_kind *ovl_kind_of(const struct rtnl_link_ops *ops)
+{
+	return ops == &ovl_gre_link_ops ? &ovl_gre_kind : &ovl_vxlan_kind;
+}
+
+static void ovl_cfg_defaults(struct ovl_cfg *cfg, const struct ovl_kind *kind)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->family = AF_INET;
+	cfg->learning = true;
+	cfg->ageing = OVL_DEFAULT_AGEING;
+	cfg->df = OVL_DF_UNSET;
+	if (kind->id == OVL_KIND_VXLAN) {
+		cfg->port = htons(OVL_VXLAN_DEFAULT_PORT);
+		/* RFC 7348 section 5: the dynamic/private port range */
+		cfg->port_min = 49152;
+		cfg->port_max = 65535;
+	}
+}
+
+static void ovl_nla_get_addr(struct ovl_addr *a, const struct nlattr *nla,
+			     sa_family_t family)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	if (family == AF_INET)
+		a->ip4 = nla_get_in_addr(nla);
+	else
+		a->ip6 = nla_get_in6_addr(nla);
+}
+
+static int ovl_nla_put_addr(struct sk_buff *skb, int type4, int type6,
+			    const struct ovl_addr *a)
+{
+	if (a->family == AF_INET)
+		return nla_put_in_addr(skb, type4, a->ip4);
+	if (a->family == AF_INET6)
+		return nla_put_in6_addr(skb, type6, &a->ip6);
+	return 0;
+}
+
+#define OVL_ERR(extack, data, attr, msg) \
+	NL_SET_ERR_MSG_ATTR(extack, (data)[attr], #attr ": " msg)
+
+/* Reads the addresses; every one given must be of one family. */
+static int ovl_parse_addrs(struct ovl_cfg *cfg, struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	static const struct {
+		u8 attr;
+		sa_family_t family;
+	} addrs[] = {
+		{ IFLA_OVL_LOCAL, AF_INET }, { IFLA_OVL_LOCAL6, AF_INET6 },
+		{ IFLA_OVL_REMOTE, AF_INET }, { IFLA_OVL_REMOTE6, AF_INET6 },
+		{ IFLA_OVL_GROUP, AF_INET }, { IFLA_OVL_GROUP6, AF_INET6 },
+	};
+	sa_family_t family = AF_UNSPEC;
+	size_t i;
+
+	if ((data[IFLA_OVL_REMOTE] || data[IFLA_OVL_REMOTE6]) &&
+	    (data[IFLA_OVL_GROUP] || data[IFLA_OVL_GROUP6])) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
+				    data[IFLA_OVL_GROUP6],
+				    "IFLA_OVL_GROUP: remote and group are mutually exclusive");
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		struct nlattr *nla = data[addrs[i].attr];
+
+		if (!nla)
+			continue;
+		if (family != AF_UNSPEC && family != addrs[i].family) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "IFLA_OVL_LOCAL/REMOTE/GROUP: mixed IPv4 and IPv6 addresses");
+			return -EINVAL;
+		}
+		family = addrs[i].family;
+		ovl_nla_get_addr(i < 2 ? &cfg->local : &cfg->remote, nla,
+				 family);
+	}
+	if (family != AF_UNSPEC) {
+		if ((cfg->local.family && cfg->local.family != family) ||
+		    (cfg->remote.family && cfg->remote.family != family)) {
+			NL_SET_ERR_MSG(extack,
+				       "IFLA_OVL_REMOTE: address family differs from the device's underlay");
+			return -EINVAL;
+		}
+		cfg->family = family;
+	}
+	return 0;
+}
+
+static void ovl_parse_scalars(struct ovl_cfg *cfg, struct nlattr *data[])
+{
+#define OVL_GET(attr, field, get) \
+	do { if (data[attr]) cfg->field = get(data[attr]); } while (0)
+	OVL_GET(IFLA_OVL_ID, id, nla_get_u32);
+	OVL_GET(IFLA_OVL_LINK, link, nla_get_u32);
+	OVL_GET(IFLA_OVL_PORT, port, nla_get_be16);
+	OVL_GET(IFLA_OVL_TTL, ttl, nla_get_u8);
+	OVL_GET(IFLA_OVL_TTL_INHERIT, ttl_inherit, nla_get_u8);
+	OVL_GET(IFLA_OVL_TOS, tos, nla_get_u8);
+	OVL_GET(IFLA_OVL_TOS_INHERIT, tos_inherit, nla_get_u8);
+	OVL_GET(IFLA_OVL_DF, df, nla_get_u8);
+	OVL_GET(IFLA_OVL_LEARNING, learning, nla_get_u8);
+	OVL_GET(IFLA_OVL_AGEING, ageing, nla_get_u32);
+	OVL_GET(IFLA_OVL_MAXADDR, maxaddr, nla_get_u32);
+	OVL_GET(IFLA_OVL_UDP_CSUM, udp_csum, nla_get_u8);
+	OVL_GET(IFLA_OVL_GRE_CSUM, gre_csum, nla_get_u8);
+	OVL_GET(IFLA_OVL_NVGRE, nvgre, nla_get_u8);
+	OVL_GET(IFLA_OVL_BUMLIMIT, bumlimit, nla_get_u32);
+	OVL_GET(IFLA_OVL_PROXY, proxy, nla_get_u8);
+	OVL_GET(IFLA_OVL_L2MISS, l2miss, nla_get_u8);
+	OVL_GET(IFLA_OVL_L3MISS, l3miss, nla_get_u8);
+	OVL_GET(IFLA_OVL_REMOTES_ONLY, remotes_only, nla_get_u8);
+	OVL_GET(IFLA_OVL_FWMARK, fwmark, nla_get_u32);
+	OVL_GET(IFLA_OVL_PRIORITY, priority, nla_get_u32);
+#undef OVL_GET
+	if (data[IFLA_OVL_PORT_RANGE]) {
+		const struct ifla_ovl_port_range *r =
+			nla_data(data[IFLA_OVL_PORT_RANGE]);
+
+		cfg->port_min = ntohs(r->low);
+		cfg->port_max = ntohs(r->high);
+	}
+}
+
+static int ovl_check_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
+			 struct net *net, struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	bool group = ovl_addr_multicast(&cfg->remote);
+
+	if (kind->id == OVL_KIND_VXLAN && cfg->id > OVL_VNI_MAX) {
+		OVL_ERR(extack, data, IFLA_OVL_ID, "VNI must be below 2^24");
+		return -ERANGE;
+	}
+	if (cfg->nvgre && cfg->id > OVL_VNI_MAX) {
+		OVL_ERR(extack, data, IFLA_OVL_ID,
+			"NVGRE VSID must be below 2^24");
+		return -ERANGE;
+	}
+	if ((data[IFLA_OVL_REMOTE] || data[IFLA_OVL_REMOTE6]) && group) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: multicast address, use group");
+		return -EINVAL;
+	}
+	if ((data[IFLA_OVL_GROUP] || data[IFLA_OVL_GROUP6]) && !group) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
+				    data[IFLA_OVL_GROUP6],
+				    "IFLA_OVL_GROUP: not a multicast address");
+		return -EINVAL;
+	}
+	if (group && !cfg->link) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
+				    data[IFLA_OVL_GROUP6],
+				    "IFLA_OVL_GROUP: a multicast group needs dev (IFLA_OVL_LINK)");
+		return -EINVAL;
+	}
+	if (ovl_addr_multicast(&cfg->local)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_LOCAL] ?:
+				    data[IFLA_OVL_LOCAL6],
+				    "IFLA_OVL_LOCAL: must be a unicast address");
+		return -EINVAL;
+	}
+	if (kind->id == OVL_KIND_VXLAN && !cfg->port) {
+		OVL_ERR(extack, data, IFLA_OVL_PORT,
+			"destination port must not be 0");
+		return -EINVAL;
+	}
+	if (kind->id == OVL_KIND_VXLAN &&
+	    (!cfg->port_min || cfg->port_min > cfg->port_max)) {
+		OVL_ERR(extack, data, IFLA_OVL_PORT_RANGE,
+			"source port range must be MIN <= MAX, MIN > 0");
+		return -EINVAL;
+	}
+	if (cfg->link && !__dev_get_by_index(net, cfg->link)) {
+		OVL_ERR(extack, data, IFLA_OVL_LINK, "no such underlay device");
+		return -ENODEV;
+	}
+	if (cfg->ageing > INT_MAX / HZ) {
+		OVL_ERR(extack, data, IFLA_OVL_AGEING, "ageing time too large");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int ovl_validate(struct nlattr *tb[], struct nlattr *data[],
+			struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "IFLA_ADDRESS: not an Ethernet address");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+					    "IFLA_ADDRESS: not a unicast address");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+
+static int ovl_vxlan_validate(struct nlattr *tb[], struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	if (!data || !data[IFLA_OVL_ID]) {
+		NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a VNI (id) is required");
+		return -EINVAL;
+	}
+	return ovl_validate(tb, data, extack);
+}
+
+static int ovl_gre_validate(struct nlattr *tb[], struct nlattr *data[],
+			    struct netlink_ext_ack *extack)
+{
+	if (!data || !data[IFLA_OVL_ID]) {
+		NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a GRE key is required");
+		return -EINVAL;
+	}
+	return ovl_validate(tb, data, extack);
+}
+
+/* Builds a complete configuration from @base and the attributes given. */
+static int ovl_build_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
+			 struct net *net, struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (!data)
+		return ovl_check_cfg(kind, cfg, net, data, extack);
+	err = ovl_reject_attrs(kind->id == OVL_KIND_VXLAN ? ovl_gre_only :
+			       ovl_vxlan_only, data, extack);
+	if (err)
+		return err;
+	err = ovl_parse_addrs(cfg, data, extack);
+	if (err)
+		return err;
+	ovl_parse_scalars(cfg, data);
+	return ovl_check_cfg(kind, cfg, net, data, extack);
+}
+
+/* The device's own remote or group is the first flood-list entry. */
+static int ovl_set_default_dest(struct ovl_dev *ovl,
+				const struct ovl_cfg *cfg)
+{
+	struct ovl_remote_key key = {};
+
+	ovl_fdb_del_config(&ovl->fdb);
+	if (ovl_addr_any(&cfg->remote))
+		return 0;
+	key.ip = cfg->remote;
+	key.port = cfg->port;
+	key.id = cfg->id;
+	key.ifindex = cfg->link;
+	return ovl_fdb_add(&ovl->fdb, ovl_flood_mac, &key,
+			   OVL_FDB_STATIC | OVL_FDB_CONFIG, true, false,
+			   jiffies);
+}
+
+static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
+{
+	WRITE_ONCE(ovl->fdb.max, cfg->maxaddr);
+	WRITE_ONCE(ovl->fdb.ageing, (unsigned long)cfg->ageing * HZ);
+}
+
+static unsigned int ovl_max_mtu(const struct ovl_dev *ovl,
+				const struct ovl_cfg *cfg, struct net *net)
+{
+	struct net_device *ldev = cfg->link ?
+				  __dev_get_by_index(net, cfg->link) : NULL;
+	unsigned int overhead = ovl->kind->overhead(cfg);
+
+	if (ldev && ldev->mtu > overhead + ETH_MIN_MTU)
+		return ldev->mtu - overhead;
+	return IP_MAX_MTU - overhead;
+}
+
+static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+		       struct nlattr *tb[], struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = ovl->dev;
+
+	dev->max_mtu = ovl_max_mtu(ovl, cfg, ovl->net);
+	if (!tb[IFLA_MTU]) {
+		dev->mtu = ovl_default_mtu(ovl, cfg, ovl->net);
+		return 0;
+	}
+	if (dev->mtu > dev->max_mtu) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+				    "IFLA_MTU: above what the underlay device allows");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ovl_newlink(struct net *src_net, struct net_device *dev,
+		       struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_cfg *cfg;
+	int err;
+
+	ovl->dev = dev;
+	ovl->net = src_net;
+	ovl->kind = ovl_kind_of(dev->rtnl_link_ops);
+	spin_lock_init(&ovl->bum.lock);
+
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	ovl_cfg_defaults(cfg, ovl->kind);
+	err = ovl_build_cfg(ovl->kind, cfg, src_net, data, extack);
+	if (err)
+		goto err_free;
+	if (ovl_find_conflict(ovl_net(src_net), ovl, cfg)) {
+		OVL_ERR(extack, data, IFLA_OVL_ID,
+			"this ID is in use on the same local address and port");
+		err = -EEXIST;
+		goto err_free;
+	}
+	err = ovl_set_mtu(ovl, cfg, tb, extack);
+	if (err)
+		goto err_free;
+	dev->needed_headroom = ovl->kind->overhead(cfg) + LL_MAX_HEADER;
+
+	err = ovl_socket_attach(ovl);
+	if (err)
+		goto err_free;
+	/* from here on ndo_uninit owns @cfg */
+	rcu_assign_pointer(ovl->cfg, cfg);
+	err = register_netdevice(dev);
+	if (err)
+		goto err_detach;
+	ovl_apply_fdb_cfg(ovl, cfg);
+	err = ovl_set_default_dest(ovl, cfg);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "IFLA_OVL_REMOTE: cannot add to the FDB");
+		ovl_socket_detach(ovl);
+		unregister_netdevice(dev);
+		return err;
+	}
+	ovl_register(ovl);
+	return 0;
+
+err_detach:
+	ovl_socket_detach(ovl);
+	/* ndo_uninit freed cfg if ndo_init ran */
+	cfg = rtnl_dereference(ovl->cfg);
+	RCU_INIT_POINTER(ovl->cfg, NULL);
+err_free:
+	kfree(cfg);
+	return err;
+}
+
+static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
+			  struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_cfg *old = rtnl_dereference(ovl->cfg);
+	struct ovl_cfg *cfg;
+	int err;
+
+	err = ovl_reject_attrs(ovl_immutable, data, extack);
+	if (err)
+		return err;
+	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	if (data && (data[IFLA_OVL_REMOTE] || data[IFLA_OVL_REMOTE6]))
+		memset(&cfg->remote, 0, sizeof(cfg->remote));
+	err = ovl_build_cfg(ovl->kind, cfg, ovl->net, data, extack);
+	if (!err && cfg->family != old->family) {
+		NL_SET_ERR_MSG(extack,
+			       "IFLA_OVL_REMOTE: the underlay address family cannot change");
+		err = -EINVAL;
+	}
+	if (!err && !ovl_addr_equal(&cfg->remote, &old->remote)) {
+		err = ovl_set_default_dest(ovl, cfg);
+		if (err)
+			NL_SET_ERR_MSG(extack,
+				       "IFLA_OVL_REMOTE: cannot add to the FDB");
+	}
+	if (err) {
+		kfree(cfg);
+		return err;
+	}
+	ovl_apply_fdb_cfg(ovl, cfg);
+	rcu_assign_pointer(ovl->cfg, cfg);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+static void ovl_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+
+	ovl_socket_detach(ovl);
+	ovl_unregister(ovl, head);
+}
+
+static size_t ovl_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u32)) * 6 +	/* ID LINK AGEING MAXADDR
+							 * BUMLIMIT FWMARK
+							 */
+	       nla_total_size(sizeof(u32)) +		/* PRIORITY */
+	       nla_total_size(sizeof(struct in6_addr)) * 2 + /* LOCAL REMOTE */
+	       nla_total_size(sizeof(__be16)) +		/* PORT */
+	       nla_total_size(sizeof(struct ifla_ovl_port_range)) +
+	       nla_total_size(sizeof(u8)) * 15;		/* u8s and bools */
+}
+
+static int ovl_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct ovl_dev *ovl = netdev_priv(dev);
+	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
+	bool group = ovl_addr_multicast(&cfg->remote);
+
+	if (nla_put_u32(skb, IFLA_OVL_ID, cfg->id) ||
+	    ovl_nla_put_addr(skb, IFLA_OVL_LOCAL, IFLA_OVL_LOCAL6,
+			     &cfg->local) ||
+	    ovl_nla_put_addr(skb, group ? IFLA_OVL_GROUP : IFLA_OVL_REMOTE,
+			     group ? IFLA_OVL_GROUP6 : IFLA_OVL_REMOTE6,
+			     &cfg->remote) ||
+	    (cfg->link && nla_put_u32(skb, IFLA_OVL_LINK, cfg->link)) ||
+	    nla_put_u8(skb, IFLA_OVL_TTL, cfg->ttl) ||
+	    nla_put_u8(skb, IFLA_OVL_TTL_INHERIT, cfg->ttl_inherit) ||
+	    nla_put_u8(skb, IFLA_OVL_TOS, cfg->tos) ||
+	    nla_put_u8(skb, IFLA_OVL_TOS_INHERIT, cfg->tos_inherit) ||
+	    nla_put_u8(skb, IFLA_OVL_DF, cfg->df) ||
+	    nla_put_u8(skb, IFLA_OVL_LEARNING, cfg->learning) ||
+	    nla_put_u32(skb, IFLA_OVL_AGEING, cfg->ageing) ||
+	    nla_put_u32(skb, IFLA_OVL_MAXADDR, cfg->maxaddr) ||
+	    nla_put_u32(skb, IFLA_OVL_BUMLIMIT, cfg->bumlimit) ||
+	    nla_put_u8(skb, IFLA_OVL_PROXY, cfg->proxy) ||
+	    nla_put_u8(skb, IFLA_OVL_L2MISS, cfg->l2miss) ||
+	    nla_put_u8(skb, IFLA_OVL_L3MISS, cfg->l3miss) ||
+	    nla_put_u8(skb, IFLA_OVL_REMOTES_ONLY, cfg->remotes_only) ||
+	    nla_put_u32(skb, IFLA_OVL_FWMARK, cfg->fwmark) ||
+	    nla_put_u32(skb, IFLA_OVL_PRIORITY, cfg->priority))
+		return -EMSGSIZE;
+
+	if (ovl->kind->id == OVL_KIND_VXLAN) {
+		struct ifla_ovl_port_range r = {
+			.low = htons(cfg->port_min),
+			.high = htons(cfg->port_max),
+		};
+
+		if (nla_put_be16(skb, IFLA_OVL_PORT, cfg->port) ||
+		    nla_put(skb, IFLA_OVL_PORT_RANGE, sizeof(r), &r) ||
+		    nla_put_u8(skb, IFLA_OVL_UDP_CSUM, cfg->udp_csum))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_u8(skb, IFLA_OVL_GRE_CSUM, cfg->gre_csum) ||
+		    nla_put_u8(skb, IFLA_OVL_NVGRE, cfg->nvgre))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static struct net *ovl_get_link_net(const struct net_device *dev)
+{
+	const struct ovl_dev *ovl = netdev_priv(dev);
+
+	return ovl->net;
+}
+
+static size_t ovl_get_xstats_size(const struct net_device *dev)
+{
+	return nla_total_size(0) + OVL_CNT_MAX * nla_total_size_64bit(8);
+}
+
+static int ovl_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct ovl_dev *ovl = netdev_priv(dev);
+	u64 cnt[OVL_CNT_MAX];
+	struct nlattr *nest;
+	int i;
+
+	ovl_counters_sum(ovl->counters, cnt);
+	nest = nla_nest_start(skb, IFLA_INFO_XSTATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < OVL_CNT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i + 1, cnt[i],
+				      IFLA_OVL_XSTATS_UNSPEC))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* One queue per CPU up to a cap: mq + children or a root HTB both work. */
+static unsigned int ovl_get_num_tx_queues(void)
+{
+	return min_t(unsigned int, num_possible_cpus(), OVL_MAX_TX_QUEUES);
+}
+
+#define OVL_LINK_OPS(_kind, _validate)					\
+	{								\
+		.kind			= _kind,			\
+		.maxtype		= IFLA_OVL_MAX,			\
+		.policy			= ovl_policy,			\
+		.priv_size		= sizeof(struct ovl_dev),	\
+		.setup			= ovl_setup,			\
+		.validate		= _validate,			\
+		.newlink		= ovl_newlink,			\
+		.changelink		= ovl_changelink,		\
+		.dellink		= ovl_dellink,			\
+		.get_size		= ovl_get_size,			\
+		.fill_info		= ovl_fill_info,		\
+		.get_link_net		= ovl_get_link_net,		\
+		.get_xstats_size	= ovl_get_xstats_size,		\
+		.fill_xstats		= ovl_fill_xstats,		\
+		.get_num_tx_queues	= ovl_get_num_tx_queues,	\
+	}
+
+struct rtnl_link_ops ovl_vxlan_link_ops __read_mostly =
+	OVL_LINK_OPS(OVL_VXLAN_KIND, ovl_vxlan_validate);
+struct rtnl_link_ops ovl_gre_link_ops __read_mostly =
+	OVL_LINK_OPS(OVL_GRE_KIND, ovl_gre_validate);

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Underlay endpoints.
+ *
+ * ovl-vxlan: one kernel UDP socket per (namespace, family, port), opened
+ * by the first device that comes up and closed by the last that goes
+ * down; received datagrams go to receive.c through encap_rcv and GRO.
+ *
+ * ovl-gre: the kernel's GRE demultiplexer has one slot per GRE version,
+ * owned by ip_gre when it is loaded.  Rather than fight over it, ovl-gre
+ * looks at GRE packets in netfilter's LOCAL_IN (after defragmentation and
+ * the filter table) and steals only those whose key one of its devices
+ * owns; everything else continues to ip_gre, whatever the load order.
+ */
+
+#include "socket.h"
+#include "device.h"
+#include "receive.h"
+
+#include <linux/igmp.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/udp_tunnel.h>
+
+/* --- ovl-vxlan UDP sockets ------------------------------------------ */
+
+static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
+				      __be16 port)
+{
+	struct ovl_sock *os;
+
+	list_for_each_entry(os, &on->socks, list)
+		if (os->family == family && os->port == port)
+			return os;
+	return NULL;
+}
+
+static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
+					sa_family_t family, __be16 port)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.encap_type = 1,
+		.encap_rcv = ovl_vxlan_rcv,
+		.gro_receive = ovl_vxlan_gro_receive,
+		.gro_complete = ovl_vxlan_gro_complete,
+	};
+	struct udp_port_cfg ucfg = {
+		.family = family,
+		.local_udp_port = port,
+		.ipv6_v6only = 1,
+		.use_udp6_rx_checksums = 1,
+		.use_udp6_tx_checksums = 1,
+	};
+	struct ovl_sock *os;
+	int err;
+
+	os = kzalloc(sizeof(*os), GFP_KERNEL);
+	if (!os)
+		return ERR_PTR(-ENOMEM);
+	err = udp_sock_create(on->net, &ucfg, &os->sock);
+	if (err) {
+		kfree(os);
+		return ERR_PTR(err);
+	}
+	os->on = on;
+	os->family = family;
+	os->port = port;
+	tcfg.sk_user_data = os;
+	setup_udp_tunnel_sock(on->net, os->sock, &tcfg);
+	list_add(&os->list, &on->socks);
+	return os;
+}
+
+static void ovl_sock_put(struct ovl_sock *os)
+{
+	if (--os->users)
+		return;
+	list_del(&os->list);
+	udp_tunnel_sock_release(os->sock);
+	kfree_rcu(os, rcu);
+}
+
+/* Joins or leaves the device's multicast group on the shared socket. */
+static int ovl_group_op(struct ovl_sock *os, const struct ovl_cfg *cfg,
+			bool join)
+{
+	struct sock *sk = os->sock->sk;
+	int err;
+
+	lock_sock(sk);
+	if (cfg->family == AF_INET) {
+		struct ip_mreqn mreq = {
+			.imr_multiaddr.s_addr = cfg->remote.ip4,
+			.imr_ifindex = cfg->link,
+		};
+
+		err = join ? ip_mc_join_group(sk, &mreq)
+			   : ip_mc_leave_group(sk, &mreq);
+	} else {
+		err = join ? ipv6_stub->ipv6_sock_mc_join(sk, cfg->link,
+							  &cfg->remote.ip6)
+			   : ipv6_stub->ipv6_sock_mc_drop(sk, cfg->link,
+							  &cfg->remote.ip6);
+	}
+	release_sock(sk);
+	/* another device on this socket already joined the same group */
+	return err == -EADDRINUSE ? 0 : err;
+}
+
+/* Another up device of @os still in @cfg's group (so stay joined)? */
+static bool ovl_group_shared(struct ovl_dev *self, const struct ovl_cfg *cfg)
+{
+	struct ovl_dev *ovl;
+
+	list_for_each_entry(ovl, &ovl_net(self->net)->devices, list) {
+		const struct ovl_cfg *c = rtnl_dereference(ovl->cfg);
+
+		if (ovl != self && ovl->sock == self->sock &&
+		    ovl_addr_equal(&c->remote, &cfg->remote) &&
+		    c->link == cfg->link)
+			return true;
+	}
+	return false;
+}
+
+int ovl_vxlan_open(struct ovl_dev *ovl)
+{
+	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
+	struct ovl_net *on = ovl_net(ovl->net);
+	struct ovl_sock *os;
+	int err;
+
+	os = ovl_sock_find(on, cfg->family, cfg->port);
+	if (!os) {
+		os = ovl_sock_create(on, cfg->family, cfg->port);
+		if (IS_ERR(os))
+			return PTR_ERR(os);
+	}
+	os->users++;
+	if (ovl_addr_multicast(&cfg->remote)) {
+		err = ovl_group_op(os, cfg, true);
+		if (err) {
+			ovl_sock_put(os);
+			return err;
+		}
+	}
+	WRITE_ONCE(ovl->sock, os);
+	return 0;
+}
+
+void ovl_vxlan_stop(struct ovl_dev *ovl)
+{
+	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
+	struct ovl_sock *os = ovl->sock;
+
+	if (!os)
+		return;
+	if (ovl_addr_multicast(&cfg->remote) && !ovl_group_shared(ovl, cfg))
+		ovl_group_op(os, cfg, false);
+	/* the queue is stopped: no transmit is using the socket */
+	WRITE_ONCE(ovl->sock, NULL);
+	ovl_sock_put(os);
+}
+
+struct sock *ovl_vxlan_sk(struct ovl_dev *ovl)
+{
+	struct ovl_sock *os = READ_ONCE(ovl->sock);
+
+	return os ? os->sock->sk : NULL;
+}
+
+/* --- ovl-gre receive hook --------------------------------------------- */
+
+static const struct nf_hook_ops ovl_gre_hook_ops[] = {
+	{
+		.hook = ovl_gre_hook4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FILTER + 1,
+	},
+	{
+		.hook = ovl_gre_hook6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_FILTER + 1,
+	},
+};
+
+/* Called at creation (RTNL): ovl-gre needs the hook in its underlay. */
+int ovl_socket_attach(struct ovl_dev *ovl)
+{
+	struct ovl_net *on = ovl_net(ovl->net);
+	int err;
+
+	if (ovl->kind->id != OVL_KIND_GRE)
+		return 0;
+	if (!on->gre_users) {
+		err = nf_register_net_hooks(on->net, ovl_gre_hook_ops,
+					    ARRAY_SIZE(ovl_gre_hook_ops));
+		if (err)
+			return err;
+	}
+	on->gre_users++;
+	return 0;
+}
+
+void ovl_socket_detach(struct ovl_dev *ovl)
+{
+	struct ovl_net *on = ovl_net(ovl->net);
+
+	if (ovl->kind->id != OVL_KIND_GRE)
+		return;
+	if (!--on->gre_users)
+		nf_unregister_net_hooks(on->net, ovl_gre_hook_ops,
+					ARRAY_SIZE(ovl_gre_hook_ops));
+}
