@@ -1,0 +1,226 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build ovlnet (kmod/) into a UML kernel from linux-source-6.1 and run its
+# KUnit suites with tools/testing/kunit/kunit.py.
+#
+#   run.sh [--kasan] [--filter GLOB]
+#
+# Everything is cached under ${CACHE:-$HOME/.cache/ovlnet}/kunit/ (unpacked
+# tree, build/ and build-kasan/), so re-runs only rebuild what changed.
+# Prints one line per test case on stdout ("ok - kunit/<suite>/<case>" or
+# "not ok - kunit/<suite>/<case>") and a closing "kunit: N passed, N failed"
+# line; exits non-zero if the build failed, a case failed or no case ran.
+#
+# Environment: CACHE, JOBS (default nproc), KUNIT_TIMEOUT (seconds, default
+# 600), OVLNET_KMOD_DIR (module dir to overlay, default <repo>/kmod; for
+# testing the runner itself).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$TOP/selftests/kunit
+KMOD=${OVLNET_KMOD_DIR:-$TOP/kmod}
+CACHE=${CACHE:-$HOME/.cache/ovlnet}
+JOBS=${JOBS:-$(nproc)}
+KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-600}
+TARBALL=/usr/src/linux-source-6.1.tar.xz
+WORK=$CACHE/kunit
+SRC=$WORK/linux-source-6.1
+STAMP=$WORK/linux-source-6.1.unpacked
+
+kasan=0
+glob=
+usage() { sed -n '7p' "$0" | sed 's/^#  *//; s/^/usage: /' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kasan) kasan=1 ;;
+	--filter) [ $# -ge 2 ] || usage; glob=$2; shift ;;
+	--filter=*) glob=${1#--filter=} ;;
+	-h|--help) usage ;;
+	*) echo "run.sh: unknown argument: $1" >&2; usage ;;
+	esac
+	shift
+done
+
+say() { echo "kunit: $*" >&2; }
+now() { date +%s.%N; }
+secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
+
+# Report a failure that happened before any test could run.
+die_setup() {
+	say "$*"
+	echo "not ok - kunit/setup"
+	echo "kunit: 0 passed, 1 failed"
+	exit 1
+}
+
+# --- prerequisites -----------------------------------------------------------
+missing=()
+for cmd in rsync make gcc flex bison bc python3 xz perl; do
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+[ -e /usr/include/libelf.h ] || missing+=(libelf-dev)
+[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
+[ -f "$TARBALL" ] || missing+=(linux-source-6.1)
+if [ ${#missing[@]} -gt 0 ]; then
+	die_setup "missing: ${missing[*]} (apt-get install" \
+		"rsync make gcc flex bison bc python3 xz-utils perl libelf-dev" \
+		"libssl-dev linux-source-6.1)"
+fi
+for f in Kconfig Kbuild; do
+	[ -f "$KMOD/$f" ] || die_setup "$KMOD/$f is missing; nothing to build"
+done
+ls "$KMOD"/tests/*_test.c >/dev/null 2>&1 ||
+	die_setup "no KUnit suites ($KMOD/tests/*_test.c)"
+
+mkdir -p "$WORK"
+# One run at a time per cache: the tree and build dirs are shared.
+exec 9>"$WORK/.lock"
+if ! flock -n 9; then
+	say "waiting for another run.sh using $WORK"
+	flock 9
+fi
+
+# --- unpack (once; redone if partial or if the tarball changed) --------------
+t0=$(now)
+tarid=$(stat -c '%s %Y' "$TARBALL")
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$tarid" ]; then
+	say "unpacking $TARBALL into $WORK"
+	rm -f "$STAMP"
+	rm -rf "$SRC" "$WORK/unpack.tmp" "$WORK/build" "$WORK/build-kasan"
+	mkdir "$WORK/unpack.tmp"
+	tar -xf "$TARBALL" -C "$WORK/unpack.tmp"
+	mv "$WORK/unpack.tmp/linux-source-6.1" "$SRC"
+	rmdir "$WORK/unpack.tmp"
+	echo "$tarid" >"$STAMP"
+fi
+t_unpack=$(secs "$t0" "$(now)")
+
+# --- overlay kmod/ as drivers/net/ovlnet/ -------------------------------------
+# Checksum comparison and no -t: unchanged files keep their mtime (no rebuild),
+# changed files get a fresh one. Build products of out-of-tree builds in kmod/
+# are kept out (make would find them through VPATH).
+t0=$(now)
+rsync -rlc --delete --delete-excluded \
+	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+	--exclude='*.a' --exclude='.*.cmd' --exclude='.*.d' --exclude='.tmp*' \
+	--exclude='modules.order' --exclude='Module.symvers' --exclude='*.dwo' \
+	"$KMOD/" "$SRC/drivers/net/ovlnet/"
+if ! grep -q '^source "drivers/net/ovlnet/Kconfig"' "$SRC/drivers/net/Kconfig"; then
+	sed -i 's|^endif # NETDEVICES|source "drivers/net/ovlnet/Kconfig"\n\n&|' \
+		"$SRC/drivers/net/Kconfig"
+	grep -q '^source "drivers/net/ovlnet/Kconfig"' "$SRC/drivers/net/Kconfig" ||
+		die_setup "could not patch $SRC/drivers/net/Kconfig"
+fi
+if ! grep -q '^obj-$(CONFIG_OVLNET) += ovlnet/' "$SRC/drivers/net/Makefile"; then
+	echo 'obj-$(CONFIG_OVLNET) += ovlnet/' >>"$SRC/drivers/net/Makefile"
+fi
+t_overlay=$(secs "$t0" "$(now)")
+
+# --- configure, build, run ---------------------------------------------------
+args=(--kunitconfig="$HERE/ovlnet.kunitconfig")
+build=$WORK/build
+if [ "$kasan" = 1 ]; then
+	args+=(--kunitconfig="$HERE/kasan.kunitconfig")
+	build=$WORK/build-kasan
+fi
+mkdir -p "$build"
+log=$build/kunit.log
+json=$build/results.json
+rm -f "$json"
+args+=(--build_dir="$build" --jobs="$JOBS" --timeout="$KUNIT_TIMEOUT"
+	--json="$json")
+[ -n "$glob" ] && args+=("$glob")
+
+say "kunit.py run ${args[*]}"
+t0=$(now)
+set +e
+# kunit.py's human output goes through as is, except that lines that would
+# look like our result lines ("ok ..."/"not ok ...") are indented.
+(cd "$SRC" && python3 tools/testing/kunit/kunit.py run "${args[@]}") 2>&1 |
+	tee "$log" | sed -u -e "/^stty: 'standard input': Inappropriate ioctl/d" \
+		-e 's/^\(not \)\{0,1\}ok /  &/'
+rc=${PIPESTATUS[0]}
+set -e
+t_kunit=$(secs "$t0" "$(now)")
+
+# --- results -----------------------------------------------------------------
+# Flatten kunit.py's JSON: one line per case (a parameterised case is one line,
+# failed if any parameter failed).
+results=$(python3 - "$json" <<'EOF'
+import json, os, sys
+
+path = sys.argv[1]
+if not os.path.exists(path):
+    sys.exit(0)
+with open(path) as f:
+    root = json.load(f)
+
+def status_of(group):
+    st = [c["status"] for c in group.get("test_cases", [])]
+    st += [status_of(g) for g in group.get("sub_groups", [])]
+    if any(s not in ("PASS", "SKIP") for s in st):
+        return "FAIL"
+    if st and all(s == "SKIP" for s in st):
+        return "SKIP"
+    return "PASS" if st else "FAIL"
+
+def line(name, status):
+    if status == "PASS":
+        print(f"ok - kunit/{name}")
+    elif status == "SKIP":
+        print(f"ok - kunit/{name} # SKIP")
+    else:
+        print(f"not ok - kunit/{name}")
+
+# A suite with no cases (e.g. crashed before any ran) shows up as a case.
+for c in root.get("test_cases", []):
+    line(c["name"], c["status"])
+for suite in root.get("sub_groups", []):
+    for c in suite.get("test_cases", []):
+        line(f'{suite["name"]}/{c["name"]}', c["status"])
+    for case in suite.get("sub_groups", []):
+        line(f'{suite["name"]}/{case["name"]}', status_of(case))
+EOF
+)
+[ -n "$results" ] && echo "$results"
+npass=$(grep -c '^ok ' <<<"$results" || true)
+nskip=$(grep -c '^ok .*# SKIP$' <<<"$results" || true)
+nfail=$(grep -c '^not ok ' <<<"$results" || true)
+npass=$((npass - nskip))
+
+fail=0
+if [ ! -s "$json" ]; then
+	# Configuration or build failure: no kernel was run.
+	fail=1
+	say "configuration or build failed (full log: $log)"
+	errs=$(grep -E ': (fatal )?error:|^ERROR:|[Ee]rror [0-9]+|undefined reference|not in \.config|^CONFIG_' "$log" |
+		grep -v '^Populating' | awk '!seen[$0]++' | head -n 80 || true)
+	if [ -n "$errs" ]; then
+		echo "kunit: errors:" >&2
+		sed 's/^/    /' <<<"$errs" >&2
+	fi
+	echo "not ok - kunit/build"
+	nfail=$((nfail + 1))
+elif [ $((npass + nskip + nfail)) -eq 0 ]; then
+	fail=1
+	say "no test case ran${glob:+ (filter: $glob)} (full log: $log)"
+	echo "not ok - kunit/no-tests-ran"
+	nfail=$((nfail + 1))
+elif [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
+	# kunit.py saw a crash, a timeout or missing cases that the per-case
+	# results don't show.
+	fail=1
+	say "kunit.py failed (exit $rc) although no case failed: crash or" \
+		"incomplete run? (full log: $log)"
+	echo "not ok - kunit/run"
+	nfail=$((nfail + 1))
+fi
+[ "$nfail" -gt 0 ] && fail=1
+[ "$rc" -ne 0 ] && fail=1
+
+elapsed=$(grep -o 'Elapsed time:.*' "$log" | tail -n 1 || true)
+say "timings: unpack ${t_unpack}s, overlay ${t_overlay}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
+say "$([ "$kasan" = 1 ] && echo 'KASAN+UBSAN build, ')log: $log"
+echo "kunit: $npass passed, $nfail failed$([ "$nskip" -gt 0 ] && echo ", $nskip skipped")"
+exit "$fail"
