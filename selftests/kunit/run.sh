@@ -166,6 +166,9 @@ def status_of(group):
     return "PASS" if st else "FAIL"
 
 def line(name, status):
+    # A case that crashed the kernel has no name in the KTAP output.
+    if not name or name.endswith("/"):
+        name += "crashed-case"
     if status == "PASS":
         print(f"ok - kunit/{name}")
     elif status == "SKIP":
@@ -194,8 +197,13 @@ if [ ! -s "$json" ]; then
 	# Configuration or build failure: no kernel was run.
 	fail=1
 	say "configuration or build failed (full log: $log)"
-	errs=$(grep -E ': (fatal )?error:|^ERROR:|[Ee]rror [0-9]+|undefined reference|not in \.config|^CONFIG_' "$log" |
-		grep -v '^Populating' | awk '!seen[$0]++' | head -n 80 || true)
+	# Compiler/linker/Kconfig diagnostics, with the overlay's paths mapped
+	# back to the repo's kmod/; make's own "Error N" lines only if nothing else.
+	errs=$(sed -e 's/^ERROR:root://' -e "s|$SRC/drivers/net/ovlnet/|kmod/|g" \
+		-e "s|$SRC/||g" "$log" |
+		grep -E ': (fatal )?error:|: undefined reference|^ld: |ERROR: modpost|^Missing: CONFIG_|^Not all Kconfig|^Specified kunitconfig|^Multiple values|^Could not call' |
+		awk '!seen[$0]++' | head -n 80 || true)
+	[ -n "$errs" ] || errs=$(grep -E '\*\*\*|Error [0-9]+' "$log" | head -n 20 || true)
 	if [ -n "$errs" ]; then
 		echo "kunit: errors:" >&2
 		sed 's/^/    /' <<<"$errs" >&2
