@@ -125,6 +125,12 @@ if [ "$kasan" = 1 ]; then
 	build=$WORK/build-kasan
 fi
 mkdir -p "$build"
+# On 6.1, a Kbuild's "-I$(src)/include" is relative to the build dir in an
+# O= build (only M= builds get an absolute $(src)); give it something to find.
+mkdir -p "$build/drivers/net/ovlnet"
+if [ -d "$SRC/drivers/net/ovlnet/include" ] && [ ! -e "$build/drivers/net/ovlnet/include" ]; then
+	ln -s "$SRC/drivers/net/ovlnet/include" "$build/drivers/net/ovlnet/include"
+fi
 log=$build/kunit.log
 json=$build/results.json
 rm -f "$json"
