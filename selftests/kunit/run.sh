@@ -233,6 +233,18 @@ fi
 [ "$nfail" -gt 0 ] && fail=1
 [ "$rc" -ne 0 ] && fail=1
 
+# The module's own compiler warnings (they don't fail the run).
+warns=$(sed -e "s|$SRC/drivers/net/ovlnet/|kmod/|g" "$log" |
+	awk '/: warning: / { w = ""; if ($0 ~ /^kmod\//) print; else w = $0; next }
+	     w != "" && /^kmod\/[^:]*:[0-9]+:[0-9]+: note: / {
+		sub(/: note: .*/, "", $0); m = w; sub(/^.*: warning: /, "", m)
+		print $0 ": warning: " m " (from a macro)"; w = "" }' |
+	awk '!seen[$0]++' | head -n 40 || true)
+if [ -n "$warns" ]; then
+	echo "kunit: compiler warnings in kmod/ (UML build, when recompiled):" >&2
+	sed 's/^/    /' <<<"$warns" >&2
+fi
+
 elapsed=$(grep -o 'Elapsed time:.*' "$log" | tail -n 1 || true)
 say "timings: unpack ${t_unpack}s, overlay ${t_overlay}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
 say "$([ "$kasan" = 1 ] && echo 'KASAN+UBSAN build, ')log: $log"
