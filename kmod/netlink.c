@@ -306,26 +306,6 @@ static int ovl_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-static int ovl_vxlan_validate(struct nlattr *tb[], struct nlattr *data[],
-			      struct netlink_ext_ack *extack)
-{
-	if (!data || !data[IFLA_OVL_ID]) {
-		NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a VNI (id) is required");
-		return -EINVAL;
-	}
-	return ovl_validate(tb, data, extack);
-}
-
-static int ovl_gre_validate(struct nlattr *tb[], struct nlattr *data[],
-			    struct netlink_ext_ack *extack)
-{
-	if (!data || !data[IFLA_OVL_ID]) {
-		NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a GRE key is required");
-		return -EINVAL;
-	}
-	return ovl_validate(tb, data, extack);
-}
-
 /* Builds a complete configuration from @base and the attributes given. */
 static int ovl_build_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 			 struct net *net, struct nlattr *data[],
@@ -412,6 +392,14 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	ovl->net = src_net;
 	ovl->kind = ovl_kind_of(dev->rtnl_link_ops);
 	spin_lock_init(&ovl->bum.lock);
+
+	if (!data || !data[IFLA_OVL_ID]) {
+		if (ovl->kind->id == OVL_KIND_VXLAN)
+			NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a VNI (id) is required");
+		else
+			NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a GRE key is required");
+		return -EINVAL;
+	}
 
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
@@ -607,14 +595,14 @@ static unsigned int ovl_get_num_tx_queues(void)
 	return min_t(unsigned int, num_possible_cpus(), OVL_MAX_TX_QUEUES);
 }
 
-#define OVL_LINK_OPS(_kind, _validate)					\
+#define OVL_LINK_OPS(_kind)					\
 	{								\
 		.kind			= _kind,			\
 		.maxtype		= IFLA_OVL_MAX,			\
 		.policy			= ovl_policy,			\
 		.priv_size		= sizeof(struct ovl_dev),	\
 		.setup			= ovl_setup,			\
-		.validate		= _validate,			\
+		.validate		= ovl_validate,			\
 		.newlink		= ovl_newlink,			\
 		.changelink		= ovl_changelink,		\
 		.dellink		= ovl_dellink,			\
@@ -627,6 +615,6 @@ static unsigned int ovl_get_num_tx_queues(void)
 	}
 
 struct rtnl_link_ops ovl_vxlan_link_ops __read_mostly =
-	OVL_LINK_OPS(OVL_VXLAN_KIND, ovl_vxlan_validate);
+	OVL_LINK_OPS(OVL_VXLAN_KIND);
 struct rtnl_link_ops ovl_gre_link_ops __read_mostly =
-	OVL_LINK_OPS(OVL_GRE_KIND, ovl_gre_validate);
+	OVL_LINK_OPS(OVL_GRE_KIND);

@@ -159,13 +159,16 @@ static struct dst_entry *ovl_route6(struct ovl_dev *ovl,
 	return dst;
 }
 
-/* A frame that cannot fit the path with DF set is dropped, not mangled. */
+/*
+ * With DF set, a frame whose encapsulation (@overhead: outer IP and tunnel
+ * headers) exceeds the path MTU is dropped and counted, not fragmented.
+ */
 static bool ovl_too_big(const struct sk_buff *skb, const struct dst_entry *dst,
 			unsigned int overhead, __be16 df)
 {
 	if (!df || skb_is_gso(skb))
 		return false;
-	return skb->len - ETH_HLEN + overhead > dst_mtu(dst);
+	return skb->len + overhead > dst_mtu(dst);
 }
 
 /* --- VXLAN ------------------------------------------------------------ */

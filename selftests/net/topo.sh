@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Topology builders shared by the ovlnet selftests (source after lib.sh).
+#
+#   ns sw: bridge "sw" = the underlay switch
+#     |-- p1 === ul  ns h1  192.0.2.1/24  2001:db8::1/64
+#     |-- p2 === ul  ns h2  192.0.2.2/24  2001:db8::2/64
+#     `-- pN === ul  ns hN  ...
+#
+#   on a host, per tenant T:  br-T --- OVL device
+#                               `--- v-T === eth0 in ns T-hN (a "VM")
+
+# topo_underlay N: hosts h1..hN on one underlay switch.
+topo_underlay()
+{
+	local i
+	ns_create sw
+	ip -n sw link add sw type bridge || fail "underlay switch"
+	ip -n sw link set sw up
+	for ((i = 1; i <= $1; i++)); do
+		ns_create "h$i"
+		ip link add ul netns "h$i" type veth peer name "p$i" netns sw ||
+			fail "underlay veth h$i"
+		ip -n sw link set "p$i" master sw
+		ip -n sw link set "p$i" up
+		ip -n "h$i" addr add "192.0.2.$i/24" dev ul
+		ip -n "h$i" addr add "2001:db8::$i/64" dev ul nodad
+		ip -n "h$i" link set ul up
+	done
+}
+
+# topo_tenant_bridge HOST TENANT DEV: bridge br-TENANT with DEV as a port.
+topo_tenant_bridge()
+{
+	local h=$1 t=$2 dev=$3
+	ip -n "$h" link add "br-$t" type bridge 2>/dev/null || true
+	ip -n "$h" link set "br-$t" up
+	ip -n "$h" link set "$dev" master "br-$t" || fail "$h: enslave $dev"
+	ip -n "$h" link set "$dev" up || fail "$h: $dev up"
+}
+
+# topo_vm HOST TENANT IP MAC: a VM namespace TENANT-HOST on br-TENANT.
+topo_vm()
+{
+	local h=$1 t=$2 addr=$3 mac=$4 vm="$2-$1"
+	ns_create "$vm"
+	ip -n "$h" link add "v-$t" type veth peer name eth0 netns "$vm" ||
+		fail "$vm: veth"
+	ip -n "$h" link set "v-$t" master "br-$t"
+	ip -n "$h" link set "v-$t" up
+	ip -n "$vm" link set eth0 address "$mac"
+	ip -n "$vm" addr add "$addr" dev eth0 nodad 2>/dev/null ||
+		ip -n "$vm" addr add "$addr" dev eth0
+	ip -n "$vm" link set eth0 up
+}
+
+# rx_packets NS DEV: the device's received packet counter.
+rx_packets()
+{
+	ip -n "$1" -s link show "$2" | awk '/RX:/{getline; print $2; exit}'
+}
+
+# xstat NS DEV NAME: one of the device's drop/event counters (ethtool -S).
+xstat()
+{
+	ip netns exec "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k {print $2}'
+}
+export -f rx_packets xstat
