@@ -403,6 +403,9 @@ else
 			ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 			ip netns del "$ns" 2>/dev/null
 		done
+		for dev in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
+			[ "$dev" = lo ] || ip link del "$dev" 2>/dev/null   # fallback devs stay
+		done
 	done
 fi
 echo "----- dmesg begin -----"
