@@ -12,8 +12,9 @@
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
 #
-# Tests are selftests/net/*.sh except lib.sh and _*.sh, sorted; a test
-# passes with exit 0, is skipped with exit 4 and fails otherwise.
+# Tests are selftests/net/*.sh except the libraries (lib.sh, *lib.sh,
+# topo*.sh) and _*.sh, sorted; a test passes with exit 0, is skipped with
+# exit 4 and fails otherwise.
 # stdout: the console, each line prefixed "  | " (dmesg dump elided), then
 # one TAP line per result: "ok N KVER/name", "not ok N KVER/name # why",
 # "ok N KVER/name # SKIP why"; a kernel splat adds "not ok N KVER/kernel-splat".
@@ -126,7 +127,7 @@ if [ "$MODE" = tests ]; then
 	if [ -z "$TESTS" ]; then
 		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
 			[ -e "$f" ] || continue
-			case "$f" in lib.sh | _*) continue ;; esac
+			case "$f" in lib.sh | *lib.sh | topo*.sh | _*) continue ;; esac
 			echo "${f%.sh}"
 		done | sort | tr '\n' ' ')
 	fi
@@ -376,7 +377,7 @@ if [ "$MODE" = run ]; then
 	rc=0
 	# shellcheck disable=SC2086
 	run_one "$RUN_SCRIPT" $RUN_ARGS || rc=$?
-	res "exit $rc"
+	echo "exit $rc" >&3
 else
 	set -- $TESTS
 	res "TAP version 13"
@@ -411,7 +412,7 @@ fi
 echo "----- dmesg begin -----"
 dmesg
 echo "----- dmesg end -----"
-res "done"
+echo done >&3
 sleep 0.3
 poweroff -f
 INIT
