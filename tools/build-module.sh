@@ -36,6 +36,10 @@ if ! compgen -G "$SRC/kmod/*.c" >/dev/null; then
 	exit 1
 fi
 
+mkdir -p "$B"
+exec 9>"$B.lock"
+flock 9
+
 # Mirror the sources: drop source files that vanished upstream, then copy
 # everything over, keeping timestamps (cp -a) so make only rebuilds changes.
 mkdir -p "$B/kmod"

@@ -68,6 +68,12 @@ MODDIR=/lib/modules/$KVER
 VMD=$CACHE/vm/$KVER
 ROOT=$VMD/root
 mkdir -p "$VMD"
+# One run per kernel and cache at a time (they share $VMD).
+exec 9>"$VMD/.lock"
+if ! flock -n 9; then
+	echo "vm[$KVER]: waiting for another run using $VMD" >&2
+	flock 9
+fi
 
 say() { echo "vm[$KVER]: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
