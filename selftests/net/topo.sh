@@ -41,10 +41,15 @@ topo_tenant_bridge()
 }
 
 # topo_vm HOST TENANT IP MAC: a VM namespace TENANT-HOST on br-TENANT.
+# With TOPO_NO_IPV6=1 the VM has no IPv6 (no RS/MLD chatter to capture).
 topo_vm()
 {
 	local h=$1 t=$2 addr=$3 mac=$4 vm="$2-$1"
 	ns_create "$vm"
+	if [ "${TOPO_NO_IPV6:-0}" = 1 ]; then
+		ip netns exec "$vm" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		ip netns exec "$vm" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	fi
 	ip -n "$h" link add "v-$t" type veth peer name eth0 netns "$vm" ||
 		fail "$vm: veth"
 	ip -n "$h" link set "v-$t" master "br-$t"
