@@ -4,7 +4,7 @@
 # Build ovlnet (kmod/) into a UML kernel from linux-source-6.1 and run its
 # KUnit suites with tools/testing/kunit/kunit.py.
 #
-#   run.sh [--kasan] [--filter GLOB]
+#   run.sh [--kasan] [--filter GLOB]     GLOB: suite or suite.case, e.g. 'ovlnet_fdb*'
 #
 # Everything is cached under ${CACHE:-$HOME/.cache/ovlnet}/kunit/ (unpacked
 # tree, build/ and build-kasan/), so re-runs only rebuild what changed.
@@ -16,6 +16,9 @@
 # 600), OVLNET_KMOD_DIR (module dir to overlay, default <repo>/kmod; for
 # testing the runner itself).
 set -euo pipefail
+# The whole script is one brace group: bash parses it before running, so
+# editing this file during a (long) run can't derail that run.
+{
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$TOP/selftests/kunit
@@ -55,17 +58,30 @@ die_setup() {
 }
 
 # --- prerequisites -----------------------------------------------------------
+# command or file -> Debian package; missing ones are installed when root
+# (tools/deps.sh normally has done that already).
+declare -A need=([rsync]=rsync [make]=make [gcc]=gcc [flex]=flex [bison]=bison
+	[bc]=bc [python3]=python3 [xz]=xz-utils [perl]=perl [flock]=util-linux
+	[/usr/include/libelf.h]=libelf-dev [/usr/include/openssl/ssl.h]=libssl-dev
+	[$TARBALL]=linux-source-6.1)
 missing=()
-for cmd in rsync make gcc flex bison bc python3 xz perl; do
-	command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+for k in "${!need[@]}"; do
+	case "$k" in
+	/*) [ -e "$k" ] || missing+=("${need[$k]}") ;;
+	*) command -v "$k" >/dev/null 2>&1 || missing+=("${need[$k]}") ;;
+	esac
 done
-[ -e /usr/include/libelf.h ] || missing+=(libelf-dev)
-[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
-[ -f "$TARBALL" ] || missing+=(linux-source-6.1)
 if [ ${#missing[@]} -gt 0 ]; then
-	die_setup "missing: ${missing[*]} (apt-get install" \
-		"rsync make gcc flex bison bc python3 xz-utils perl libelf-dev" \
-		"libssl-dev linux-source-6.1)"
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+			{ apt-get update -q >&2 &&
+			  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; } ||
+			die_setup "could not install ${missing[*]}"
+	else
+		die_setup "missing packages: ${missing[*]} (apt-get install them)"
+	fi
 fi
 for f in Kconfig Kbuild; do
 	[ -f "$KMOD/$f" ] || die_setup "$KMOD/$f is missing; nothing to build"
@@ -234,7 +250,7 @@ fi
 [ "$rc" -ne 0 ] && fail=1
 
 # The module's own compiler warnings (they don't fail the run).
-warns=$(sed -e "s|$SRC/drivers/net/ovlnet/|kmod/|g" "$log" |
+warns=$(sed -e "s|$SRC/drivers/net/ovlnet/|kmod/|g" -e 's|[^/:]*/\.\./||g' "$log" |
 	awk '/: warning: / { w = ""; if ($0 ~ /^kmod\//) print; else w = $0; next }
 	     w != "" && /^kmod\/[^:]*:[0-9]+:[0-9]+: note: / {
 		sub(/: note: .*/, "", $0); m = w; sub(/^.*: warning: /, "", m)
@@ -250,3 +266,4 @@ say "timings: unpack ${t_unpack}s, overlay ${t_overlay}s, kunit.py ${t_kunit}s${
 say "$([ "$kasan" = 1 ] && echo 'KASAN+UBSAN build, ')log: $log"
 echo "kunit: $npass passed, $nfail failed$([ "$nskip" -gt 0 ] && echo ", $nskip skipped")"
 exit "$fail"
+}
