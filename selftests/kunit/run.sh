@@ -149,7 +149,7 @@ if [ -d "$SRC/drivers/net/ovlnet/include" ] && [ ! -e "$build/drivers/net/ovlnet
 fi
 log=$build/kunit.log
 json=$build/results.json
-rm -f "$json"
+rm -f "$json" "$build/test.log"
 args+=(--build_dir="$build" --jobs="$JOBS" --timeout="$KUNIT_TIMEOUT"
 	--json="$json")
 [ -n "$glob" ] && args+=("$glob")
@@ -245,6 +245,18 @@ elif [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
 		"incomplete run? (full log: $log)"
 	echo "not ok - kunit/run"
 	nfail=$((nfail + 1))
+fi
+# Sanitizer reports and ovlnet WARN()s outside a test's own context don't
+# fail any case; look for them in the kernel's log.
+if [ -s "$build/test.log" ]; then
+	klog=$(grep -aE 'BUG: KASAN|UBSAN:|BUG: |kernel BUG at|WARNING: .* at drivers/net/ovlnet/' \
+		"$build/test.log" | sed "s|$SRC/||g" | awk '!seen[$0]++' | head -n 20 || true)
+	if [ -n "$klog" ]; then
+		say "kernel log reports (full kernel log: $build/test.log):"
+		sed 's/^/    /' <<<"$klog" >&2
+		echo "not ok - kunit/kernel-log"
+		nfail=$((nfail + 1))
+	fi
 fi
 [ "$nfail" -gt 0 ] && fail=1
 [ "$rc" -ne 0 ] && fail=1
