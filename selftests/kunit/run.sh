@@ -24,6 +24,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$TOP/selftests/kunit
 KMOD=${OVLNET_KMOD_DIR:-$TOP/kmod}
 CACHE=${CACHE:-$HOME/.cache/ovlnet}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
 JOBS=${JOBS:-$(nproc)}
 KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-600}
 TARBALL=/usr/src/linux-source-6.1.tar.xz
