@@ -486,6 +486,14 @@ static void ovl_fdb_ageing_work(struct work_struct *work)
 		ovl_fdb_arm_ageing(fdb);
 }
 
+/* A new ageing time (jiffies, 0 = never) applies to existing entries too. */
+void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing)
+{
+	WRITE_ONCE(fdb->ageing, ageing);
+	if (ovl_fdb_count(fdb))
+		ovl_fdb_arm_ageing(fdb);
+}
+
 /* Removes dynamic entries, and static ones too with @include_static. */
 void ovl_fdb_flush(struct ovl_fdb *fdb, bool include_static)
 {

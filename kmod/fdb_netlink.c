@@ -267,7 +267,10 @@ int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 			  permanent ? OVL_FDB_STATIC : 0,
 			  flags & NLM_F_APPEND, flags & NLM_F_REPLACE,
 			  jiffies);
-	if (err == -EEXIST)
+	if (err == -EEXIST && (flags & NLM_F_APPEND))
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_DST],
+				    "NDA_DST: the entry has this destination already");
+	else if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_LLADDR],
 				    "NDA_LLADDR: entry exists; use replace or append");
 	else if (err == -ENOSPC)

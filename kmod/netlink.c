@@ -79,6 +79,7 @@ static const struct ovl_attr_msg ovl_immutable[] = {
 	OVL_IMMUTABLE(IFLA_OVL_LINK),
 	OVL_IMMUTABLE(IFLA_OVL_PORT),
 	OVL_IMMUTABLE(IFLA_OVL_NVGRE),
+	OVL_IMMUTABLE(IFLA_OVL_GRE_CSUM),	/* changes the overhead, MTU */
 	{ }
 };
 
@@ -347,7 +348,7 @@ static int ovl_set_default_dest(struct ovl_dev *ovl,
 static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
 {
 	WRITE_ONCE(ovl->fdb.max, cfg->maxaddr);
-	WRITE_ONCE(ovl->fdb.ageing, (unsigned long)cfg->ageing * HZ);
+	ovl_fdb_set_ageing(&ovl->fdb, (unsigned long)cfg->ageing * HZ);
 }
 
 static unsigned int ovl_max_mtu(const struct ovl_dev *ovl,
@@ -410,7 +411,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	if (ovl_find_conflict(ovl_net(src_net), ovl, cfg)) {
 		OVL_ERR(extack, data, IFLA_OVL_ID,
-			"this ID is in use on the same local address and port");
+			"this ID is in use on the same local address (and UDP port)");
 		err = -EEXIST;
 		goto err_free;
 	}
@@ -463,8 +464,16 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
-	if (data && (data[IFLA_OVL_REMOTE] || data[IFLA_OVL_REMOTE6]))
+	if (data && (data[IFLA_OVL_REMOTE] || data[IFLA_OVL_REMOTE6])) {
+		if (ovl_addr_multicast(&old->remote)) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+					    data[IFLA_OVL_REMOTE6],
+					    "IFLA_OVL_REMOTE: the device uses a multicast group; delete and re-create it");
+			kfree(cfg);
+			return -EOPNOTSUPP;
+		}
 		memset(&cfg->remote, 0, sizeof(cfg->remote));
+	}
 	err = ovl_build_cfg(ovl->kind, cfg, ovl->net, data, extack);
 	if (!err && cfg->family != old->family) {
 		NL_SET_ERR_MSG(extack,

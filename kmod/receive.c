@@ -232,11 +232,6 @@ static struct ovl_dev *ovl_gre_owner(struct ovl_net *on, u32 key,
 	return ovl;
 }
 
-static bool ovl_gre_csum_ok(struct sk_buff *skb, unsigned int off)
-{
-	return !csum_fold(skb_checksum(skb, off, skb->len - off, 0));
-}
-
 /*
  * @off is the GRE header's offset from skb->data (the network header).
  * NF_ACCEPT hands the packet back to the kernel's own GRE stack.
@@ -276,14 +271,21 @@ static unsigned int ovl_gre_rcv(struct net *net, struct sk_buff *skb,
 		ovl_rx_drop(ovl->counters, NULL, skb, OVL_CNT_RX_UNKNOWN_ID);
 		return NF_STOLEN;
 	}
-	/* GRO already checked each merged segment's checksum */
-	if (gi.csum && !skb_is_gso(skb) && !ovl_gre_csum_ok(skb, off)) {
+	if (!pskb_may_pull(skb, off + gi.hlen + ETH_HLEN) ||
+	    !skb_pull_rcsum(skb, off)) {
+		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_RUNT);
+		return NF_STOLEN;
+	}
+	/*
+	 * skb->data is the GRE header.  A checksum that is still
+	 * CHECKSUM_PARTIAL (a local sender over veth) counts as valid, as in
+	 * the kernel's own GRE; GRO checked each merged segment already.
+	 */
+	if (gi.csum && !skb_is_gso(skb) && skb_checksum_simple_validate(skb)) {
 		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_BAD_CSUM);
 		return NF_STOLEN;
 	}
-	if (!pskb_may_pull(skb, off + gi.hlen + ETH_HLEN) ||
-	    !skb_pull_rcsum(skb, off) ||
-	    iptunnel_pull_header(skb, gi.hlen, htons(ETH_P_TEB),
+	if (iptunnel_pull_header(skb, gi.hlen, htons(ETH_P_TEB),
 				 !net_eq(ovl->net, dev_net(ovl->dev)))) {
 		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_RUNT);
 		return NF_STOLEN;

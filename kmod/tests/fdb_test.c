@@ -1,0 +1,996 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the forwarding database (fdb.c): add/append/replace/del,
+ * learning and roaming, maxaddress, ageing driven by a fake clock, flush,
+ * remote sharing and growth of the hash table.
+ *
+ * Every case gets a fresh database.  Lookups run under rcu_read_lock(),
+ * learning additionally with BHs disabled, as in the receive path.
+ */
+
+#include <kunit/test.h>
+#include <linux/bottom_half.h>
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+
+#include "../fdb.h"
+
+#define OVL_TEST_MAX_DESTS	8
+
+static struct ovl_fdb *ovl_test_fdb(struct kunit *test)
+{
+	return test->priv;
+}
+
+static void ovl_test_mac(u8 *mac, u32 i)
+{
+	mac[0] = 0x02;			/* locally administered unicast */
+	mac[1] = 0x00;
+	mac[2] = i >> 24;
+	mac[3] = i >> 16;
+	mac[4] = i >> 8;
+	mac[5] = i;
+}
+
+/* An IPv4 VTEP 192.0.2.@host (plus the high bits of @host), VNI @id. */
+static void ovl_test_key4(struct ovl_remote_key *key, u32 host, u32 id)
+{
+	memset(key, 0, sizeof(*key));
+	key->ip.family = AF_INET;
+	key->ip.ip4 = htonl(0xc0000200 + host);
+	key->port = htons(4789);
+	key->id = id;
+}
+
+static void ovl_test_key6(struct ovl_remote_key *key, u32 host, u32 id)
+{
+	memset(key, 0, sizeof(*key));
+	key->ip.family = AF_INET6;
+	key->ip.ip6.s6_addr32[0] = htonl(0x20010db8);
+	key->ip.ip6.s6_addr32[3] = htonl(host);
+	key->port = htons(4789);
+	key->id = id;
+}
+
+static bool ovl_test_key_eq(const struct ovl_remote_key *a,
+			    const struct ovl_remote_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static enum ovl_learn_result ovl_test_learn(struct ovl_fdb *fdb, const u8 *mac,
+					    const struct ovl_remote_key *key,
+					    unsigned long now)
+{
+	enum ovl_learn_result res;
+
+	local_bh_disable();
+	rcu_read_lock();
+	res = ovl_fdb_learn(fdb, mac, key, now);
+	rcu_read_unlock();
+	local_bh_enable();
+	return res;
+}
+
+struct ovl_test_entry {
+	u16 flags;
+	unsigned long updated;
+	int ndests;
+	struct ovl_remote_key keys[OVL_TEST_MAX_DESTS];	/* list order */
+	bool config[OVL_TEST_MAX_DESTS];
+	unsigned int refs[OVL_TEST_MAX_DESTS];
+	const struct ovl_remote *remotes[OVL_TEST_MAX_DESTS];	/* compare only */
+};
+
+/* Snapshot of the entry for @mac; false if there is none. */
+static bool ovl_test_get(struct ovl_fdb *fdb, const u8 *mac,
+			 struct ovl_test_entry *te)
+{
+	struct ovl_fdb_entry *e;
+	struct ovl_fdb_dest *d;
+	int n = 0;
+
+	memset(te, 0, sizeof(*te));
+	rcu_read_lock();
+	e = ovl_fdb_lookup(fdb, mac);
+	if (!e) {
+		rcu_read_unlock();
+		return false;
+	}
+	te->flags = READ_ONCE(e->flags);
+	te->updated = READ_ONCE(e->updated);
+	for (d = rcu_dereference(e->dests); d; d = rcu_dereference(d->next)) {
+		if (n < OVL_TEST_MAX_DESTS) {
+			te->keys[n] = d->remote->key;
+			te->config[n] = d->config;
+			te->refs[n] = refcount_read(&d->remote->refs);
+			te->remotes[n] = d->remote;
+		}
+		n++;
+	}
+	te->ndests = n;
+	rcu_read_unlock();
+	return true;
+}
+
+static bool ovl_test_has(struct ovl_fdb *fdb, const u8 *mac)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = ovl_fdb_lookup(fdb, mac);
+	rcu_read_unlock();
+	return found;
+}
+
+static bool ovl_test_knows(struct ovl_fdb *fdb, const struct ovl_remote_key *key)
+{
+	struct ovl_addr ip;
+	bool known;
+
+	/* bytewise, padding included: the table hashes all of it */
+	memcpy(&ip, &key->ip, sizeof(ip));
+	rcu_read_lock();
+	known = ovl_fdb_knows_remote(fdb, &ip);
+	rcu_read_unlock();
+	return known;
+}
+
+/* Asserts that @mac has exactly the destinations @keys, in this order. */
+static void ovl_expect_dests(struct kunit *test, const u8 *mac,
+			     const struct ovl_remote_key *const *keys, int n)
+{
+	struct ovl_test_entry te;
+	int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, ovl_test_get(ovl_test_fdb(test), mac, &te),
+			      "no entry for %pM", mac);
+	KUNIT_ASSERT_EQ_MSG(test, te.ndests, n, "%pM", mac);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, ovl_test_key_eq(&te.keys[i], keys[i]),
+				      "%pM dest %d: %pI4 id %u, want %pI4 id %u", mac, i,
+				      &te.keys[i].ip.ip4, te.keys[i].id,
+				      &keys[i]->ip.ip4, keys[i]->id);
+}
+
+/* --- add, lookup, append, replace, del -------------------------------- */
+
+static void ovl_fdb_add_lookup_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k6;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN], b[ETH_ALEN], c[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_mac(c, 3);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key6(&k6, 1, 100);
+
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, a));
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 1000), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k6, 0, false, false, 2000),
+			0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.ndests, 1);
+	KUNIT_EXPECT_TRUE(test, ovl_test_key_eq(&te.keys[0], &k1));
+	KUNIT_EXPECT_FALSE(test, te.config[0]);
+	KUNIT_EXPECT_TRUE(test, te.flags & OVL_FDB_STATIC);
+	KUNIT_EXPECT_EQ(test, te.updated, 1000);
+
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, b, &te));
+	KUNIT_EXPECT_EQ(test, te.ndests, 1);
+	KUNIT_EXPECT_TRUE(test, ovl_test_key_eq(&te.keys[0], &k6));
+	KUNIT_EXPECT_FALSE(test, te.flags & OVL_FDB_STATIC);
+	KUNIT_EXPECT_EQ(test, te.updated, 2000);
+
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, c));
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, ovl_flood_mac));
+}
+
+static void ovl_fdb_add_exists_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, false,
+					  false, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k2, 0, false, false, 0),
+			-EEXIST);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+}
+
+static void ovl_fdb_append_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[3];
+	struct ovl_remote_key k1, k2, k3;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key4(&k3, 1, 200);	/* same VTEP, another VNI */
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	want[0] = &k2;
+	want[1] = &k1;
+	ovl_expect_dests(test, a, want, 2);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, true,
+					  false, 0), -EEXIST);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, true,
+					  false, 0), -EEXIST);
+	ovl_expect_dests(test, a, want, 2);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k3, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	want[0] = &k3;
+	want[1] = &k2;
+	want[2] = &k1;
+	ovl_expect_dests(test, a, want, 3);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+}
+
+static void ovl_fdb_replace_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[2];
+	struct ovl_remote_key k1, k2, k3, k4;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key4(&k3, 3, 100);
+	ovl_test_key4(&k4, 4, 100);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 10), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, false,
+					  true, 20), 0);
+	want[0] = &k2;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.updated, 20);
+	KUNIT_EXPECT_EQ(test, te.refs[0], 1);
+
+	/* replacing with the destination it already has changes nothing */
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, false,
+					  true, 30), 0);
+	ovl_expect_dests(test, a, want, 1);
+
+	/* with two destinations, only the first one is replaced */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k3, OVL_FDB_STATIC, true,
+					  false, 40), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k4, OVL_FDB_STATIC, false,
+					  true, 50), 0);
+	want[0] = &k4;
+	want[1] = &k2;
+	ovl_expect_dests(test, a, want, 2);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k3));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+
+	/* replace may also turn a static entry into a dynamic one */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k4, 0, false, true, 60), 0);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_FALSE(test, te.flags & OVL_FDB_STATIC);
+
+	/* replace of a missing entry creates it */
+	ovl_test_mac(a, 2);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  true, 70), 0);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+}
+
+static void ovl_fdb_del_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+
+	/* one destination, the entry stays */
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k1), 0);
+	want[0] = &k2;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));	/* b uses it */
+
+	/* the last destination takes the entry with it */
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k2), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k2), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, NULL), -ENOENT);
+
+	/* the whole entry at once */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k2, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, b, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, b));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+}
+
+static void ovl_fdb_del_missing_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 1, 101);	/* differs from k1 in the VNI only */
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k1), -ENOENT);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, 0, false, false, 0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, b, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, b, &k1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_del(fdb, a, &k2), -ENOENT);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+}
+
+/* --- learning ---------------------------------------------------------- */
+
+static void ovl_fdb_learn_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k2;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 1000), OVL_LEARN_NEW);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.ndests, 1);
+	KUNIT_EXPECT_TRUE(test, ovl_test_key_eq(&te.keys[0], &k1));
+	KUNIT_EXPECT_FALSE(test, te.flags & OVL_FDB_STATIC);
+	KUNIT_EXPECT_EQ(test, te.updated, 1000);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 1005),
+			OVL_LEARN_FRESH);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.updated, 1005);
+	KUNIT_EXPECT_EQ(test, te.refs[0], 1);
+
+	/* roaming */
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, 1010),
+			OVL_LEARN_MOVED);
+	want[0] = &k2;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.updated, 1010);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, 1020),
+			OVL_LEARN_FRESH);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 1030),
+			OVL_LEARN_MOVED);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+}
+
+static void ovl_fdb_learn_multi_dest_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	/* a dynamic entry with two destinations collapses to the learned one */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, 0, true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, 0, true, false, 0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 10), OVL_LEARN_MOVED);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 20), OVL_LEARN_FRESH);
+}
+
+static void ovl_fdb_learn_static_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[2];
+	struct ovl_remote_key k1, k2;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 100), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, 200),
+			OVL_LEARN_STATIC);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 300),
+			OVL_LEARN_STATIC);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_TRUE(test, te.flags & OVL_FDB_STATIC);
+	KUNIT_EXPECT_EQ(test, te.updated, 100);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+
+	/* also with several destinations (the slow path) */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_STATIC, true,
+					  false, 100), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k2, OVL_FDB_STATIC, true,
+					  false, 100), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, b, &k1, 400),
+			OVL_LEARN_STATIC);
+	want[0] = &k2;
+	want[1] = &k1;
+	ovl_expect_dests(test, b, want, 2);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+}
+
+/* --- maxaddress -------------------------------------------------------- */
+
+static void ovl_fdb_max_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k2;
+	u8 mac[ETH_ALEN];
+	int i;
+
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->max, 3);
+
+	for (i = 0; i < 3; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 0),
+				OVL_LEARN_NEW);
+	}
+	ovl_test_mac(mac, 3);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 0),
+			OVL_LEARN_FULL);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, mac));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, mac, &k1, OVL_FDB_STATIC, false,
+					  false, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, mac, &k1, 0, false, false, 0),
+			-ENOSPC);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, mac));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 3);
+
+	/* known entries can still be refreshed, moved and extended */
+	ovl_test_mac(mac, 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 1),
+			OVL_LEARN_FRESH);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k2, 2),
+			OVL_LEARN_MOVED);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, mac, &k1, 0, true, false, 3), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 3);
+
+	/* room again after a delete */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, mac, NULL), 0);
+	ovl_test_mac(mac, 3);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, mac, &k1, 0, false, false, 0), 0);
+	ovl_test_mac(mac, 4);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 0),
+			OVL_LEARN_FULL);
+
+	/* 0 = unlimited */
+	WRITE_ONCE(fdb->max, 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 4);
+}
+
+static void ovl_fdb_max_static_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1;
+	u8 mac[ETH_ALEN];
+	int i;
+
+	ovl_test_key4(&k1, 1, 100);
+	WRITE_ONCE(fdb->max, 3);
+
+	for (i = 0; i < 3; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, mac, &k1, OVL_FDB_STATIC,
+						  false, false, 0), 0);
+	}
+	/* a full table of static entries: nothing is evicted for learning */
+	for (i = 3; i < 10; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k1, 0),
+				OVL_LEARN_FULL);
+	}
+	ovl_test_mac(mac, 3);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_add(fdb, mac, &k1, OVL_FDB_STATIC, false,
+					  false, 0), -ENOSPC);
+	for (i = 0; i < 3; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, mac));
+	}
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 3);
+}
+
+/* --- ageing ------------------------------------------------------------ */
+
+static void ovl_fdb_ageing_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2;
+	u8 dyn[ETH_ALEN], dyn_add[ETH_ALEN], st[ETH_ALEN];
+
+	ovl_test_mac(dyn, 1);
+	ovl_test_mac(dyn_add, 2);
+	ovl_test_mac(st, 3);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, st, &k1, OVL_FDB_STATIC, false,
+					  false, t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k2,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  false, false, t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, dyn_add, &k1, 0, false, false,
+					  t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, dyn, &k2, t0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 4);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 9 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ - 1), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 4);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, dyn));
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 2);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, dyn));
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, dyn_add));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, st));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, ovl_flood_mac));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+
+	/* static entries never age */
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 1000 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k2));
+}
+
+static void ovl_fdb_ageing_refresh_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN], b[ETH_ALEN], c[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_mac(c, 3);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, b, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, c, &k1, t0), OVL_LEARN_NEW);
+
+	/* a refreshed, c roamed (which refreshes too), b left alone */
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, t0 + 6 * HZ),
+			OVL_LEARN_FRESH);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, c, &k2, t0 + 7 * HZ),
+			OVL_LEARN_MOVED);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, b));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, c));
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 16 * HZ - 1), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 16 * HZ), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, c));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 17 * HZ), 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+}
+
+/* The clock wraps between learning and ageing. */
+static void ovl_fdb_ageing_wrap_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = ULONG_MAX - 3 * HZ;
+	struct ovl_remote_key k1;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 9 * HZ), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, a));
+}
+
+static void ovl_fdb_ageing_never_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	KUNIT_ASSERT_EQ(test, fdb->ageing, 0);
+
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, 0, false, false, t0), 0);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&fdb->ageing_work));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 100000 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + LONG_MAX), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, b));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+}
+
+/* --- flush ------------------------------------------------------------- */
+
+static void ovl_fdb_flush_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k2, k3;
+	u8 mac[ETH_ALEN];
+	int i;
+
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key6(&k3, 3, 100);
+
+	for (i = 0; i < 2; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, mac, &k1, OVL_FDB_STATIC,
+						  false, false, 0), 0);
+	}
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k1,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  false, false, 0), 0);
+	for (i = 10; i < 13; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, mac,
+						     i & 1 ? &k2 : &k3, 0),
+				OVL_LEARN_NEW);
+	}
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 6);
+
+	ovl_fdb_flush(fdb, false);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 3);
+	for (i = 0; i < 2; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, mac));
+	}
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, ovl_flood_mac));
+	for (i = 10; i < 13; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, mac));
+	}
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k3));
+
+	ovl_fdb_flush(fdb, true);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, ovl_flood_mac));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+
+	/* usable again afterwards */
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, mac, &k2, 0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+}
+
+/* --- remotes ----------------------------------------------------------- */
+
+static void ovl_fdb_knows_remote_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k1_vni, k2, k6;
+	struct ovl_test_entry ta, tb;
+	u8 a[ETH_ALEN], b[ETH_ALEN], c[ETH_ALEN], d[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_mac(c, 3);
+	ovl_test_mac(d, 4);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k1_vni, 1, 200);	/* same VTEP address */
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key6(&k6, 1, 100);
+
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+
+	/* two MACs behind one VTEP share one remote */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, 0), OVL_LEARN_NEW);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_STATIC, false,
+					  false, 0), 0);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &ta));
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, b, &tb));
+	KUNIT_EXPECT_PTR_EQ(test, ta.remotes[0], tb.remotes[0]);
+	KUNIT_EXPECT_EQ(test, ta.refs[0], 2);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k6));
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, a, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, b, &tb));
+	KUNIT_EXPECT_EQ(test, tb.refs[0], 1);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, b, &k1), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+
+	/* same address, another VNI: a remote of its own, same address known */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, c, &k1, 0), OVL_LEARN_NEW);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, d, &k1_vni, 0),
+			OVL_LEARN_NEW);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, c, &ta));
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, d, &tb));
+	KUNIT_EXPECT_PTR_NE(test, ta.remotes[0], tb.remotes[0]);
+	KUNIT_EXPECT_EQ(test, ta.refs[0], 1);
+	KUNIT_EXPECT_EQ(test, tb.refs[0], 1);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, c, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, d, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+
+	/* IPv6 */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k6, 0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k6));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k2, 0), OVL_LEARN_MOVED);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k6));
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, a, &k2), 0);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+}
+
+static void ovl_fdb_del_config_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[2];
+	struct ovl_remote_key k1, k2, k3, k4;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key4(&k3, 3, 100);
+	ovl_test_key4(&k4, 4, 100);
+
+	/* nothing to do on an empty database */
+	ovl_fdb_del_config(fdb);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+
+	/* flood list: config k1, user k2, config k3 (head first: k3 k2 k1) */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k1,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k2,
+					  OVL_FDB_STATIC, true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k3,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  true, false, 0), 0);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, ovl_flood_mac, &te));
+	KUNIT_ASSERT_EQ(test, te.ndests, 3);
+	KUNIT_EXPECT_TRUE(test, te.config[0]);
+	KUNIT_EXPECT_FALSE(test, te.config[1]);
+	KUNIT_EXPECT_TRUE(test, te.config[2]);
+	/* a config dest elsewhere is not the flood list's business */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k4,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  false, false, 0), 0);
+
+	ovl_fdb_del_config(fdb);
+	want[0] = &k2;
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+	want[0] = &k4;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_TRUE(test, ovl_test_knows(fdb, &k2));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k3));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+
+	/* again: idempotent */
+	ovl_fdb_del_config(fdb);
+	want[0] = &k2;
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+
+	/* a flood list of config dests only goes away entirely */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, ovl_flood_mac, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k1,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k3,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  true, false, 0), 0);
+	ovl_fdb_del_config(fdb);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, ovl_flood_mac));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k1));
+	KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &k3));
+}
+
+/* --- growth ------------------------------------------------------------ */
+
+#define OVL_TEST_MANY		20000
+#define OVL_TEST_VTEPS		64
+
+static void ovl_fdb_resize_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned int i, bad_learn = 0, missing = 0, wrong = 0;
+	struct ovl_remote_key key, want;
+	enum ovl_learn_result res;
+	struct ovl_test_entry te;
+	u8 mac[ETH_ALEN];
+
+	for (i = 0; i < OVL_TEST_MANY; i++) {
+		/* spread over the MAC space, not just the low bytes */
+		ovl_test_mac(mac, i * 2654435761U);
+		ovl_test_key4(&key, i % OVL_TEST_VTEPS, 100);
+		res = ovl_test_learn(fdb, mac, &key, i);
+		if (res != OVL_LEARN_NEW && bad_learn++ < 5)
+			KUNIT_FAIL(test, "learn %u (%pM): %d", i, mac, res);
+	}
+	KUNIT_EXPECT_EQ(test, bad_learn, 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), OVL_TEST_MANY);
+
+	for (i = 0; i < OVL_TEST_MANY; i++) {
+		ovl_test_mac(mac, i * 2654435761U);
+		ovl_test_key4(&want, i % OVL_TEST_VTEPS, 100);
+		if (!ovl_test_get(fdb, mac, &te)) {
+			if (missing++ < 5)
+				KUNIT_FAIL(test, "%u (%pM) not found", i, mac);
+			continue;
+		}
+		if (te.ndests != 1 || !ovl_test_key_eq(&te.keys[0], &want) ||
+		    te.updated != i || te.refs[0] != OVL_TEST_MANY / OVL_TEST_VTEPS +
+		    (i % OVL_TEST_VTEPS < OVL_TEST_MANY % OVL_TEST_VTEPS)) {
+			if (wrong++ < 5)
+				KUNIT_FAIL(test, "%u (%pM): %d dests, refs %u",
+					   i, mac, te.ndests, te.refs[0]);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, missing, 0);
+	KUNIT_EXPECT_EQ(test, wrong, 0);
+
+	ovl_fdb_flush(fdb, false);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+	missing = 0;
+	for (i = 0; i < OVL_TEST_MANY; i++) {
+		ovl_test_mac(mac, i * 2654435761U);
+		if (ovl_test_has(fdb, mac))
+			missing++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, missing, 0, "entries left after flush");
+	for (i = 0; i < OVL_TEST_VTEPS; i++) {
+		ovl_test_key4(&key, i, 100);
+		KUNIT_EXPECT_FALSE(test, ovl_test_knows(fdb, &key));
+	}
+}
+
+/* --- suite ------------------------------------------------------------- */
+
+static int ovl_fdb_test_init(struct kunit *test)
+{
+	struct ovl_fdb *fdb;
+	int err;
+
+	fdb = kunit_kzalloc(test, sizeof(*fdb), GFP_KERNEL);
+	if (!fdb)
+		return -ENOMEM;
+	err = ovl_fdb_init(fdb);
+	if (err)
+		return err;
+	test->priv = fdb;
+	return 0;
+}
+
+static void ovl_fdb_test_exit(struct kunit *test)
+{
+	ovl_fdb_destroy(ovl_test_fdb(test));
+	/* entries, dests and remotes are freed by RCU callbacks */
+	rcu_barrier();
+}
+
+static struct kunit_case ovl_fdb_cases[] = {
+	KUNIT_CASE(ovl_fdb_add_lookup_test),
+	KUNIT_CASE(ovl_fdb_add_exists_test),
+	KUNIT_CASE(ovl_fdb_append_test),
+	KUNIT_CASE(ovl_fdb_replace_test),
+	KUNIT_CASE(ovl_fdb_del_test),
+	KUNIT_CASE(ovl_fdb_del_missing_test),
+	KUNIT_CASE(ovl_fdb_learn_test),
+	KUNIT_CASE(ovl_fdb_learn_multi_dest_test),
+	KUNIT_CASE(ovl_fdb_learn_static_test),
+	KUNIT_CASE(ovl_fdb_max_test),
+	KUNIT_CASE(ovl_fdb_max_static_test),
+	KUNIT_CASE(ovl_fdb_ageing_test),
+	KUNIT_CASE(ovl_fdb_ageing_refresh_test),
+	KUNIT_CASE(ovl_fdb_ageing_wrap_test),
+	KUNIT_CASE(ovl_fdb_ageing_never_test),
+	KUNIT_CASE(ovl_fdb_flush_test),
+	KUNIT_CASE(ovl_fdb_knows_remote_test),
+	KUNIT_CASE(ovl_fdb_del_config_test),
+	KUNIT_CASE(ovl_fdb_resize_test),
+	{}
+};
+
+static struct kunit_suite ovl_fdb_suite = {
+	.name = "ovlnet_fdb",
+	.init = ovl_fdb_test_init,
+	.exit = ovl_fdb_test_exit,
+	.test_cases = ovl_fdb_cases,
+};
+
+kunit_test_suites(&ovl_fdb_suite);
