@@ -227,13 +227,19 @@ static struct ovl_fdb_entry *ovl_entry_create(struct ovl_fdb *fdb,
 	return e;
 }
 
+/* How often the ageing scan runs: twice per ageing time, within bounds. */
+static unsigned long ovl_fdb_ageing_period(unsigned long ageing)
+{
+	return clamp(ageing / 2, HZ / 10, 30UL * HZ);
+}
+
 static void ovl_fdb_arm_ageing(struct ovl_fdb *fdb)
 {
 	unsigned long ageing = READ_ONCE(fdb->ageing);
 
 	if (ageing && !delayed_work_pending(&fdb->ageing_work))
 		schedule_delayed_work(&fdb->ageing_work,
-				      clamp(ageing / 2, HZ / 10, 30UL * HZ));
+				      ovl_fdb_ageing_period(ageing));
 }
 
 /* --- the API --------------------------------------------------------- */
@@ -490,8 +496,10 @@ static void ovl_fdb_ageing_work(struct work_struct *work)
 void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing)
 {
 	WRITE_ONCE(fdb->ageing, ageing);
-	if (ovl_fdb_count(fdb))
-		ovl_fdb_arm_ageing(fdb);
+	/* a scan pending for the old period may be far off: bring it in */
+	if (ageing && ovl_fdb_count(fdb))
+		mod_delayed_work(system_wq, &fdb->ageing_work,
+				 ovl_fdb_ageing_period(ageing));
 }
 
 /* Removes dynamic entries, and static ones too with @include_static. */

@@ -16,12 +16,9 @@ DIR=$(dirname "$0")
 . "$DIR/topo.sh"
 
 check "modprobe ovlnet" modprobe ovlnet
-topo_underlay 2
-# No IPv6 on tenant bridges and VMs: every captured frame must be explained.
+# No IPv6 on tenant devices and VMs: every captured frame must be explained.
 export TOPO_NO_IPV6=1
-for h in h1 h2; do
-	nsx $h sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-done
+topo_underlay 2
 
 for i in 1 2; do
 	j=$((3 - i))

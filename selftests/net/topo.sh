@@ -11,7 +11,7 @@
 #   on a host, per tenant T:  br-T --- OVL device
 #                               `--- v-T === eth0 in ns T-hN (a "VM")
 
-# topo_underlay N: hosts h1..hN on one underlay switch.
+# topo_underlay N: hosts h1..hN on one underlay switch (see TOPO_NO_IPV6).
 topo_underlay()
 {
 	local i
@@ -27,7 +27,12 @@ topo_underlay()
 		ip -n "h$i" addr add "192.0.2.$i/24" dev ul
 		ip -n "h$i" addr add "2001:db8::$i/64" dev ul nodad
 		ip -n "h$i" link set ul up
+		# TOPO_NO_IPV6=1: tenant devices created later get no IPv6, so
+		# no router solicitations or MLD reports muddy the counters
+		[ "${TOPO_NO_IPV6:-0}" = 1 ] &&
+			ip netns exec "h$i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	done
+	return 0
 }
 
 # topo_tenant_bridge HOST TENANT DEV: bridge br-TENANT with DEV as a port.
