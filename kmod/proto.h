@@ -80,8 +80,9 @@ static inline unsigned int ovl_gre_build(u8 *buf, u32 key, bool csum)
 {
 	__be16 *base = (__be16 *)buf;
 	__be32 *opt = (__be32 *)(buf + OVL_GRE_BASE_HLEN);
+	u16 flags = OVL_GRE_F_KEY | (csum ? OVL_GRE_F_CSUM : 0);
 
-	base[0] = htons(OVL_GRE_F_KEY | (csum ? OVL_GRE_F_CSUM : 0));
+	base[0] = htons(flags);
 	base[1] = htons(ETH_P_TEB);
 	if (csum)
 		*opt++ = 0;
