@@ -694,6 +694,36 @@ static void ovl_fdb_ageing_never_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
 }
 
+static void ovl_fdb_set_ageing_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+
+	/* an empty database has nothing to scan */
+	ovl_fdb_set_ageing(fdb, 10 * HZ);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fdb->ageing), 10 * HZ);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&fdb->ageing_work));
+	ovl_fdb_set_ageing(fdb, 0);
+
+	/* entries learned while ageing was off start the scan when it is on */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&fdb->ageing_work));
+	ovl_fdb_set_ageing(fdb, 10 * HZ);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&fdb->ageing_work));
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+
+	/* and switching it off again means never */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	ovl_fdb_set_ageing(fdb, 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 1000 * HZ), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+}
+
 /* --- flush ------------------------------------------------------------- */
 
 static void ovl_fdb_flush_test(struct kunit *test)
@@ -979,6 +1009,7 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_ageing_refresh_test),
 	KUNIT_CASE(ovl_fdb_ageing_wrap_test),
 	KUNIT_CASE(ovl_fdb_ageing_never_test),
+	KUNIT_CASE(ovl_fdb_set_ageing_test),
 	KUNIT_CASE(ovl_fdb_flush_test),
 	KUNIT_CASE(ovl_fdb_knows_remote_test),
 	KUNIT_CASE(ovl_fdb_del_config_test),

@@ -11,10 +11,13 @@
 #include "../proto.h"
 
 /* Compares @len bytes and prints both sides on a mismatch. */
-#define OVL_EXPECT_BYTES(test, got, want, len)				\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
-			      "got  %*ph\nwant %*ph", (int)(len), got,	\
-			      (int)(len), want)
+static void ovl_expect_bytes(struct kunit *test, const char *what,
+			     const void *got, const void *want, size_t len)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),
+			      "%s:\ngot  %*ph\nwant %*ph", what, (int)len, got,
+			      (int)len, want);
+}
 
 /* --- VXLAN ----------------------------------------------------------- */
 
@@ -46,11 +49,12 @@ static void ovl_vxlan_wire_bytes_test(struct kunit *test)
 
 	memset(&vh, 0xa5, sizeof(vh));
 	ovl_vxlan_build(&vh, 100);
-	OVL_EXPECT_BYTES(test, &vh, want, sizeof(want));
+	ovl_expect_bytes(test, "vni 100", &vh, want, sizeof(want));
 
 	memset(&vh, 0xa5, sizeof(vh));
 	ovl_vxlan_build(&vh, 0xabcdef);
-	OVL_EXPECT_BYTES(test, &vh, want_max, sizeof(want_max));
+	ovl_expect_bytes(test, "vni 0xabcdef", &vh, want_max,
+			 sizeof(want_max));
 }
 
 static enum ovl_parse_result ovl_vxlan_parse_bytes(const u8 *bytes, u32 *vni)
@@ -120,12 +124,12 @@ static void ovl_gre_build_test(struct kunit *test)
 
 	memset(buf, 0xa5, sizeof(buf));
 	KUNIT_EXPECT_EQ(test, ovl_gre_build(buf, 0x01020304, false), 8);
-	OVL_EXPECT_BYTES(test, buf, want, sizeof(want));
+	ovl_expect_bytes(test, "no csum", buf, want, sizeof(want));
 	KUNIT_EXPECT_EQ(test, buf[8], 0xa5);	/* nothing written past it */
 
 	memset(buf, 0xa5, sizeof(buf));
 	KUNIT_EXPECT_EQ(test, ovl_gre_build(buf, 0x01020304, true), 12);
-	OVL_EXPECT_BYTES(test, buf, want_csum, sizeof(want_csum));
+	ovl_expect_bytes(test, "csum", buf, want_csum, sizeof(want_csum));
 	KUNIT_EXPECT_EQ(test, buf[12], 0xa5);
 }
 
