@@ -16,7 +16,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static iproute2 bridge-utils iperf3 tcpdump
 	ethtool linux-source-6.1 bc flex bison libelf-dev libssl-dev sparse
-	kmod cpio xz-utils python3 gnuplot-nox gcc make iputils-ping
+	kmod cpio xz-utils python3 gnuplot-nox gcc make iputils-ping rsync
 )
 
 missing=()
