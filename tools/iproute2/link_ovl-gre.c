@@ -71,31 +71,9 @@ static int ovl_gre_parse_one(struct ovl_parse *p, int *argcp, char ***argvp)
 static int ovl_gre_parse_opt(struct link_util *lu, int argc, char **argv,
 			     struct nlmsghdr *n)
 {
-	struct ovl_parse p;
-	int ret;
-
 	(void)lu;
-	if (ovl_has_help(argc, argv)) {
-		ovl_gre_explain(stderr);
-		return -1;
-	}
-
-	ovl_parse_init(&p, OVL_GRE_KIND, n);
-	while (argc > 0) {
-		ret = ovl_gre_parse_one(&p, &argc, &argv);
-		if (!ret)
-			ret = ovl_parse_common(&p, &argc, &argv);
-		if (ret < 0)
-			return -1;
-		if (!ret) {
-			ovl_unknown_option(&p, *argv);
-			ovl_gre_explain(stderr);
-			return -1;
-		}
-		argc--;
-		argv++;
-	}
-	return ovl_parse_finish(&p);
+	return ovl_parse_args(OVL_GRE_KIND, n, argc, argv, ovl_gre_parse_one,
+			      ovl_gre_explain);
 }
 
 static void ovl_gre_print_opt(struct link_util *lu, FILE *f,

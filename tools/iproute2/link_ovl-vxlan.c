@@ -93,31 +93,9 @@ static int ovl_vxlan_parse_one(struct ovl_parse *p, int *argcp,
 static int ovl_vxlan_parse_opt(struct link_util *lu, int argc, char **argv,
 			       struct nlmsghdr *n)
 {
-	struct ovl_parse p;
-	int ret;
-
 	(void)lu;
-	if (ovl_has_help(argc, argv)) {
-		ovl_vxlan_explain(stderr);
-		return -1;
-	}
-
-	ovl_parse_init(&p, OVL_VXLAN_KIND, n);
-	while (argc > 0) {
-		ret = ovl_vxlan_parse_one(&p, &argc, &argv);
-		if (!ret)
-			ret = ovl_parse_common(&p, &argc, &argv);
-		if (ret < 0)
-			return -1;
-		if (!ret) {
-			ovl_unknown_option(&p, *argv);
-			ovl_vxlan_explain(stderr);
-			return -1;
-		}
-		argc--;
-		argv++;
-	}
-	return ovl_parse_finish(&p);
+	return ovl_parse_args(OVL_VXLAN_KIND, n, argc, argv, ovl_vxlan_parse_one,
+			      ovl_vxlan_explain);
 }
 
 static void ovl_vxlan_print_ports(struct rtattr *tb[])

@@ -578,3 +578,33 @@ void ovl_print_xstats(struct link_util *lu, FILE *f, struct rtattr *xstats)
 		print_string(PRINT_FP, NULL, "%s", "    ");
 	}
 }
+
+int ovl_parse_args(const char *kind, struct nlmsghdr *n, int argc,
+		   char **argv, ovl_parse_one_t parse_one,
+		   void (*explain)(FILE *f))
+{
+	struct ovl_parse p;
+	int ret;
+
+	if (ovl_has_help(argc, argv)) {
+		explain(stderr);
+		return -1;
+	}
+
+	ovl_parse_init(&p, kind, n);
+	while (argc > 0) {
+		ret = parse_one(&p, &argc, &argv);
+		if (!ret)
+			ret = ovl_parse_common(&p, &argc, &argv);
+		if (ret < 0)
+			return -1;
+		if (!ret) {
+			ovl_unknown_option(&p, *argv);
+			explain(stderr);
+			return -1;
+		}
+		argc--;
+		argv++;
+	}
+	return ovl_parse_finish(&p);
+}

@@ -44,6 +44,14 @@ int ovl_parse_common(struct ovl_parse *p, int *argcp, char ***argvp);
 int ovl_parse_finish(struct ovl_parse *p);
 void ovl_unknown_option(const struct ovl_parse *p, const char *arg);
 
+/* A kind's own options; 1 = consumed, 0 = not its option, -1 = error. */
+typedef int (*ovl_parse_one_t)(struct ovl_parse *p, int *argcp, char ***argvp);
+
+/* The whole parse_opt loop: kind options first, then the common ones. */
+int ovl_parse_args(const char *kind, struct nlmsghdr *n, int argc,
+		   char **argv, ovl_parse_one_t parse_one,
+		   void (*explain)(FILE *f));
+
 __u32 ovl_get_u32(const char *arg, const char *what, __u32 max);
 void ovl_add_flag(struct ovl_parse *p, int attr, const char *arg, __u8 val);
 int ovl_parse_flag(struct ovl_parse *p, const struct ovl_flag *t,
