@@ -80,7 +80,7 @@ struct ovl_counters {
 
 /* Token bucket for broadcast/unknown/multicast frames, per device. */
 struct ovl_bum_limiter {
-	spinlock_t lock;
+	spinlock_t lock;		/* protects tokens and last */
 	u64 tokens;			/* in 1/HZ packet units */
 	unsigned long last;		/* jiffies */
 };

@@ -193,32 +193,43 @@ static int ovl_parse_addrs(struct ovl_cfg *cfg, struct nlattr *data[],
 	return 0;
 }
 
+static u32 ovl_nla_u32(const struct nlattr *nla, u32 old)
+{
+	return nla ? nla_get_u32(nla) : old;
+}
+
+static u8 ovl_nla_u8(const struct nlattr *nla, u8 old)
+{
+	return nla ? nla_get_u8(nla) : old;
+}
+
 static void ovl_parse_scalars(struct ovl_cfg *cfg, struct nlattr *data[])
 {
-#define OVL_GET(attr, field, get) \
-	do { if (data[attr]) cfg->field = get(data[attr]); } while (0)
-	OVL_GET(IFLA_OVL_ID, id, nla_get_u32);
-	OVL_GET(IFLA_OVL_LINK, link, nla_get_u32);
-	OVL_GET(IFLA_OVL_PORT, port, nla_get_be16);
-	OVL_GET(IFLA_OVL_TTL, ttl, nla_get_u8);
-	OVL_GET(IFLA_OVL_TTL_INHERIT, ttl_inherit, nla_get_u8);
-	OVL_GET(IFLA_OVL_TOS, tos, nla_get_u8);
-	OVL_GET(IFLA_OVL_TOS_INHERIT, tos_inherit, nla_get_u8);
-	OVL_GET(IFLA_OVL_DF, df, nla_get_u8);
-	OVL_GET(IFLA_OVL_LEARNING, learning, nla_get_u8);
-	OVL_GET(IFLA_OVL_AGEING, ageing, nla_get_u32);
-	OVL_GET(IFLA_OVL_MAXADDR, maxaddr, nla_get_u32);
-	OVL_GET(IFLA_OVL_UDP_CSUM, udp_csum, nla_get_u8);
-	OVL_GET(IFLA_OVL_GRE_CSUM, gre_csum, nla_get_u8);
-	OVL_GET(IFLA_OVL_NVGRE, nvgre, nla_get_u8);
-	OVL_GET(IFLA_OVL_BUMLIMIT, bumlimit, nla_get_u32);
-	OVL_GET(IFLA_OVL_PROXY, proxy, nla_get_u8);
-	OVL_GET(IFLA_OVL_L2MISS, l2miss, nla_get_u8);
-	OVL_GET(IFLA_OVL_L3MISS, l3miss, nla_get_u8);
-	OVL_GET(IFLA_OVL_REMOTES_ONLY, remotes_only, nla_get_u8);
-	OVL_GET(IFLA_OVL_FWMARK, fwmark, nla_get_u32);
-	OVL_GET(IFLA_OVL_PRIORITY, priority, nla_get_u32);
-#undef OVL_GET
+	cfg->id = ovl_nla_u32(data[IFLA_OVL_ID], cfg->id);
+	cfg->link = ovl_nla_u32(data[IFLA_OVL_LINK], cfg->link);
+	if (data[IFLA_OVL_PORT])
+		cfg->port = nla_get_be16(data[IFLA_OVL_PORT]);
+	cfg->ttl = ovl_nla_u8(data[IFLA_OVL_TTL], cfg->ttl);
+	cfg->ttl_inherit = ovl_nla_u8(data[IFLA_OVL_TTL_INHERIT],
+				      cfg->ttl_inherit);
+	cfg->tos = ovl_nla_u8(data[IFLA_OVL_TOS], cfg->tos);
+	cfg->tos_inherit = ovl_nla_u8(data[IFLA_OVL_TOS_INHERIT],
+				      cfg->tos_inherit);
+	cfg->df = ovl_nla_u8(data[IFLA_OVL_DF], cfg->df);
+	cfg->learning = ovl_nla_u8(data[IFLA_OVL_LEARNING], cfg->learning);
+	cfg->ageing = ovl_nla_u32(data[IFLA_OVL_AGEING], cfg->ageing);
+	cfg->maxaddr = ovl_nla_u32(data[IFLA_OVL_MAXADDR], cfg->maxaddr);
+	cfg->udp_csum = ovl_nla_u8(data[IFLA_OVL_UDP_CSUM], cfg->udp_csum);
+	cfg->gre_csum = ovl_nla_u8(data[IFLA_OVL_GRE_CSUM], cfg->gre_csum);
+	cfg->nvgre = ovl_nla_u8(data[IFLA_OVL_NVGRE], cfg->nvgre);
+	cfg->bumlimit = ovl_nla_u32(data[IFLA_OVL_BUMLIMIT], cfg->bumlimit);
+	cfg->proxy = ovl_nla_u8(data[IFLA_OVL_PROXY], cfg->proxy);
+	cfg->l2miss = ovl_nla_u8(data[IFLA_OVL_L2MISS], cfg->l2miss);
+	cfg->l3miss = ovl_nla_u8(data[IFLA_OVL_L3MISS], cfg->l3miss);
+	cfg->remotes_only = ovl_nla_u8(data[IFLA_OVL_REMOTES_ONLY],
+				       cfg->remotes_only);
+	cfg->fwmark = ovl_nla_u32(data[IFLA_OVL_FWMARK], cfg->fwmark);
+	cfg->priority = ovl_nla_u32(data[IFLA_OVL_PRIORITY], cfg->priority);
 	if (data[IFLA_OVL_PORT_RANGE]) {
 		const struct ifla_ovl_port_range *r =
 			nla_data(data[IFLA_OVL_PORT_RANGE]);

@@ -505,8 +505,11 @@ netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!is_multicast_ether_addr(eth->h_dest))
 		e = ovl_fdb_lookup(&ovl->fdb, eth->h_dest);
 	if (e) {
-		if (READ_ONCE(e->used) != jiffies)
-			WRITE_ONCE(e->used, jiffies);
+		unsigned long now = jiffies;
+
+		/* dirty the cache line at most once a tick */
+		if (READ_ONCE(e->used) != now)
+			WRITE_ONCE(e->used, now);
 	} else {
 		if (cfg->l2miss && !is_multicast_ether_addr(eth->h_dest))
 			ovl_fdb_notify_miss(ovl, eth->h_dest);

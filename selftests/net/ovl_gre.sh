@@ -66,7 +66,7 @@ tcp A
 check "default MTU: 1500 - 42 (IPv4 20 + GRE with key 8 + Ethernet 14)" bash -c "ip -n h1 link show gA | grep -q 'mtu 1458'"
 
 # The wire: GRE, key 42, protocol TEB.
-nsx h2 timeout 6 tcpdump -nn -v -x -i ul -c 4 proto gre >/tmp/gre.txt 2>/dev/null &
+nsx h2 timeout 6 tcpdump -nn -v -x -i ul -c 4 'proto gre and ip[24:4] = 42' >/tmp/gre.txt 2>/dev/null &
 sleep 1.5
 nsx A-h1 ping -c 3 -i 0.2 -W 2 10.5.0.2 >/dev/null || true
 wait || true

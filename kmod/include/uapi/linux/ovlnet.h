@@ -63,6 +63,7 @@ enum {
 	IFLA_OVL_PRIORITY,	/* u32: skb->priority of the encapsulated packet */
 	__IFLA_OVL_MAX
 };
+
 #define IFLA_OVL_MAX	(__IFLA_OVL_MAX - 1)
 
 /*
@@ -87,6 +88,7 @@ enum {
 	IFLA_OVL_XSTATS_TX_PROXY_REPLIES, /* ARP/ND answered locally */
 	__IFLA_OVL_XSTATS_MAX
 };
+
 #define IFLA_OVL_XSTATS_MAX	(__IFLA_OVL_XSTATS_MAX - 1)
 
 #endif /* _UAPI_LINUX_OVLNET_H */
