@@ -171,6 +171,53 @@ static bool ovl_too_big(const struct sk_buff *skb, const struct dst_entry *dst,
 	return skb->len + overhead > dst_mtu(dst);
 }
 
+/*
+ * Route to @r and check the encapsulated size (@overhead: outer IP and
+ * tunnel headers).  On failure @skb is counted, freed, and NULL returned.
+ */
+static struct rtable *ovl_prepare4(struct ovl_dev *ovl,
+				   const struct ovl_cfg *cfg,
+				   struct sk_buff *skb, struct ovl_remote *r,
+				   u8 proto, unsigned int overhead,
+				   const struct ovl_outer_params *p,
+				   __be32 *saddr)
+{
+	struct rtable *rt = ovl_route4(ovl, cfg, r, proto, p->tos, saddr);
+
+	if (IS_ERR(rt)) {
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		return NULL;
+	}
+	if (ovl_too_big(skb, &rt->dst, overhead, p->df)) {
+		ip_rt_put(rt);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
+		return NULL;
+	}
+	return rt;
+}
+
+static struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
+				      const struct ovl_cfg *cfg,
+				      struct sk_buff *skb,
+				      struct ovl_remote *r, u8 proto,
+				      unsigned int overhead,
+				      const struct ovl_outer_params *p,
+				      struct in6_addr *saddr)
+{
+	struct dst_entry *dst = ovl_route6(ovl, cfg, r, proto, p->tos, saddr);
+
+	if (IS_ERR(dst)) {
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		return NULL;
+	}
+	if (ovl_too_big(skb, dst, overhead, p->df)) {
+		dst_release(dst);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
+		return NULL;
+	}
+	return dst;
+}
+
 /* --- VXLAN ------------------------------------------------------------ */
 
 static int ovl_vxlan_push(struct sk_buff *skb, const struct ovl_cfg *cfg,
@@ -209,16 +256,10 @@ static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	int err;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	rt = ovl_route4(ovl, cfg, r, IPPROTO_UDP, p.tos, &saddr);
-	if (IS_ERR(rt)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_UDP,
+			  OVL_VXLAN4_OVERHEAD - ETH_HLEN, &p, &saddr);
+	if (!rt)
 		return;
-	}
-	if (ovl_too_big(skb, &rt->dst, OVL_VXLAN4_OVERHEAD - ETH_HLEN, p.df)) {
-		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
-		return;
-	}
 	err = ovl_vxlan_push(skb, cfg, r->key.id,
 			     LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
 			     OVL_VXLAN4_OVERHEAD, cfg->udp_csum);
@@ -244,16 +285,10 @@ static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	int err;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	dst = ovl_route6(ovl, cfg, r, IPPROTO_UDP, p.tos, &saddr);
-	if (IS_ERR(dst)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_UDP,
+			   OVL_VXLAN6_OVERHEAD - ETH_HLEN, &p, &saddr);
+	if (!dst)
 		return;
-	}
-	if (ovl_too_big(skb, dst, OVL_VXLAN6_OVERHEAD - ETH_HLEN, p.df)) {
-		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
-		return;
-	}
 	/* IPv6 UDP always carries a checksum (RFC 6935 zero-checksum off) */
 	err = ovl_vxlan_push(skb, cfg, r->key.id,
 			     LL_RESERVED_SPACE(dst->dev) + dst->header_len +
@@ -350,16 +385,9 @@ static void ovl_gre_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	__be32 saddr = 0;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	rt = ovl_route4(ovl, cfg, r, IPPROTO_GRE, p.tos, &saddr);
-	if (IS_ERR(rt)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_GRE, overhead, &p, &saddr);
+	if (!rt)
 		return;
-	}
-	if (ovl_too_big(skb, &rt->dst, overhead, p.df)) {
-		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
-		return;
-	}
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + sizeof(struct iphdr))) {
 		ip_rt_put(rt);
@@ -383,16 +411,9 @@ static void ovl_gre_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	struct ipv6hdr *ip6h;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	dst = ovl_route6(ovl, cfg, r, IPPROTO_GRE, p.tos, &saddr);
-	if (IS_ERR(dst)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_GRE, overhead, &p, &saddr);
+	if (!dst)
 		return;
-	}
-	if (ovl_too_big(skb, dst, overhead, p.df)) {
-		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
-		return;
-	}
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(dst->dev) +
 			 dst->header_len + sizeof(struct ipv6hdr))) {
 		dst_release(dst);
