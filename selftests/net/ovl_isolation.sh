@@ -35,6 +35,13 @@ done
 isolated()
 {
 	local s=$1 v=$2 n
+	# The victim must be silent on its own: with an empty neighbour cache
+	# it sends no ARP probes (its own probes look exactly like a leak,
+	# the address plans being identical).  The sender floods afresh.
+	for h in h1 h2; do
+		ip -n $v-$h neigh flush dev eth0
+		ip -n $s-$h neigh flush dev eth0
+	done
 	for h in h1 h2; do
 		nsx $v-$h timeout 6 tcpdump -nn -i eth0 -w /tmp/$v-$h.pcap \
 			2>/dev/null &
