@@ -317,9 +317,10 @@ int ovl_fdb_add(struct ovl_fdb *fdb, const u8 *mac,
 	err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG);
 	if (err)
 		ovl_entry_remove(fdb, e);
-	else if (!(flags & OVL_FDB_STATIC))
-		ovl_fdb_arm_ageing(fdb);
 out:
+	/* new or changed, a dynamic entry must age: also after replace */
+	if (!err && !(flags & OVL_FDB_STATIC))
+		ovl_fdb_arm_ageing(fdb);
 	spin_unlock_bh(&fdb->lock);
 	return err;
 }

@@ -309,6 +309,25 @@ static void ovl_fdb_replace_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
 }
 
+/* A static entry that replace makes dynamic must be scheduled to age. */
+static void ovl_fdb_replace_ages_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	fdb->ageing = 10 * HZ;
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
+					  false, 10), 0);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&fdb->ageing_work));
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, 0, false, true, 20), 0);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&fdb->ageing_work));
+}
+
 static void ovl_fdb_del_test(struct kunit *test)
 {
 	struct ovl_fdb *fdb = ovl_test_fdb(test);
@@ -998,6 +1017,7 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_add_exists_test),
 	KUNIT_CASE(ovl_fdb_append_test),
 	KUNIT_CASE(ovl_fdb_replace_test),
+	KUNIT_CASE(ovl_fdb_replace_ages_test),
 	KUNIT_CASE(ovl_fdb_del_test),
 	KUNIT_CASE(ovl_fdb_del_missing_test),
 	KUNIT_CASE(ovl_fdb_learn_test),
