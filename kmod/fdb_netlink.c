@@ -19,6 +19,13 @@ struct ovl_fdb_msg {
 	unsigned long updated;
 };
 
+static int ovl_nla_put_dst(struct sk_buff *skb, const struct ovl_addr *ip)
+{
+	if (ip->family == AF_INET)
+		return nla_put_in_addr(skb, NDA_DST, ip->ip4);
+	return nla_put_in6_addr(skb, NDA_DST, &ip->ip6);
+}
+
 static int ovl_fdb_fill(struct sk_buff *skb, const struct ovl_dev *ovl,
 			const struct ovl_fdb_msg *m, u32 portid, u32 seq,
 			int type, unsigned int flags)
@@ -44,9 +51,7 @@ static int ovl_fdb_fill(struct sk_buff *skb, const struct ovl_dev *ovl,
 	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, m->mac))
 		goto cancel;
 	if (k) {
-		if (k->ip.family == AF_INET ?
-		    nla_put_in_addr(skb, NDA_DST, k->ip.ip4) :
-		    nla_put_in6_addr(skb, NDA_DST, &k->ip.ip6))
+		if (ovl_nla_put_dst(skb, &k->ip))
 			goto cancel;
 		if (k->port && k->port != cfg->port &&
 		    nla_put_be16(skb, NDA_PORT, k->port))
@@ -114,26 +119,29 @@ void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac)
 	ovl_fdb_notify(ovl, &m, RTM_GETNEIGH);
 }
 
-/* An ARP request `proxy` could not answer: RTM_GETNEIGH in AF_INET. */
-void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, __be32 ip)
+/*
+ * An ARP request or neighbour solicitation `proxy` could not answer:
+ * RTM_GETNEIGH for @ip, in its own family.
+ */
+void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, const struct ovl_addr *ip)
 {
 	struct net *net = dev_net(ovl->dev);
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 	struct ndmsg *ndm;
 
-	skb = nlmsg_new(NLMSG_ALIGN(sizeof(*ndm)) + nla_total_size(4),
-			GFP_ATOMIC);
+	skb = nlmsg_new(NLMSG_ALIGN(sizeof(*ndm)) +
+			nla_total_size(sizeof(struct in6_addr)), GFP_ATOMIC);
 	if (!skb)
 		return;
 	nlh = nlmsg_put(skb, 0, 0, RTM_GETNEIGH, sizeof(*ndm), 0);
-	if (!nlh || nla_put_in_addr(skb, NDA_DST, ip)) {
+	if (!nlh || ovl_nla_put_dst(skb, ip)) {
 		kfree_skb(skb);
 		return;
 	}
 	ndm = nlmsg_data(nlh);
 	memset(ndm, 0, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = ip->family;
 	ndm->ndm_state = NUD_STALE;
 	ndm->ndm_ifindex = ovl->dev->ifindex;
 	ndm->ndm_type = RTN_UNICAST;

@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <linux/neighbour.h>
 
+struct ovl_addr;
 struct ovl_dev;
 
 int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
@@ -23,6 +24,6 @@ int ovl_fdb_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    int *idx);
 
 void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac);
-void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, __be32 ip);
+void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, const struct ovl_addr *ip);
 
 #endif /* _OVL_FDB_NETLINK_H */

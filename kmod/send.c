@@ -522,6 +522,7 @@ netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (cfg->proxy && ovl_proxy_reply(ovl, cfg, skb))
 		goto out;
+	eth = eth_hdr(skb);		/* proxy may have pulled the header */
 
 	if (!is_multicast_ether_addr(eth->h_dest))
 		e = ovl_fdb_lookup(&ovl->fdb, eth->h_dest);

@@ -2,7 +2,8 @@
 /*
  * KUnit tests of the forwarding database (fdb.c): add/append/replace/del,
  * learning and roaming, maxaddress, ageing driven by a fake clock, flush,
- * remote sharing and growth of the hash table.
+ * remote sharing, growth of the hash table, and lookup cost that stays
+ * flat from 10 to 1,000,000 entries.
  *
  * Every case gets a fresh database.  Lookups run under rcu_read_lock(),
  * learning additionally with BHs disabled, as in the receive path.
@@ -10,7 +11,9 @@
 
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
@@ -988,6 +991,122 @@ static void ovl_fdb_resize_test(struct kunit *test)
 	}
 }
 
+/* --- lookup cost -------------------------------------------------------- */
+
+/*
+ * What a lookup costs, read off the bucket table itself: the chain walk
+ * is the only part of ovl_fdb_lookup() that could grow with the table, so
+ * "flat" means the key compares needed to find an entry stay bounded by a
+ * constant as the table fills.  (Timings are printed, never asserted:
+ * speed targets live in `make bench`.)
+ */
+struct ovl_chain_stats {
+	unsigned int buckets;
+	unsigned int entries;
+	unsigned int longest;
+	unsigned long compares;		/* to find every entry once */
+};
+
+static void ovl_test_chains(struct ovl_fdb *fdb, struct ovl_chain_stats *st)
+{
+	struct bucket_table *tbl;
+	struct rhash_head *pos;
+	unsigned int i, len;
+
+	memset(st, 0, sizeof(*st));
+	rcu_read_lock();
+	tbl = rcu_dereference(fdb->entries.tbl);
+	st->buckets = tbl->size;
+	for (i = 0; i < tbl->size; i++) {
+		len = 0;
+		rht_for_each_rcu(pos, tbl, i)
+			st->compares += ++len;
+		st->entries += len;
+		st->longest = max(st->longest, len);
+	}
+	rcu_read_unlock();
+}
+
+/* Lets deferred resizing finish, so one bucket table holds everything. */
+static bool ovl_test_settle(struct ovl_fdb *fdb)
+{
+	struct bucket_table *tbl;
+	bool settled = false;
+	int tries;
+
+	for (tries = 0; tries < 1000 && !settled; tries++) {
+		flush_work(&fdb->entries.run_work);
+		rcu_read_lock();
+		tbl = rcu_dereference(fdb->entries.tbl);
+		settled = !rcu_access_pointer(tbl->future_tbl);
+		rcu_read_unlock();
+		if (!settled)
+			msleep(20);
+	}
+	return settled;
+}
+
+#define OVL_TEST_LOOKUPS	100000
+
+static u64 ovl_test_lookup_ns(struct ovl_fdb *fdb, unsigned int n)
+{
+	unsigned int i, found = 0;
+	u8 mac[ETH_ALEN];
+	u64 start;
+
+	start = ktime_get_ns();
+	rcu_read_lock();
+	for (i = 0; i < OVL_TEST_LOOKUPS; i++) {
+		ovl_test_mac(mac, (i % n) * 2654435761U);
+		found += !!ovl_fdb_lookup(fdb, mac);
+	}
+	rcu_read_unlock();
+	return found == OVL_TEST_LOOKUPS ?
+	       div_u64(ktime_get_ns() - start, OVL_TEST_LOOKUPS) : 0;
+}
+
+static void ovl_fdb_lookup_flat_test(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 10, 1000, 100000, 1000000 };
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	struct ovl_remote_key key;
+	struct ovl_chain_stats st;
+	unsigned int i = 0, s;
+	u8 mac[ETH_ALEN];
+
+	ovl_test_key4(&key, 1, 100);
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		for (; i < sizes[s]; i++) {
+			ovl_test_mac(mac, i * 2654435761U);
+			KUNIT_ASSERT_EQ_MSG(test, ovl_test_learn(fdb, mac, &key, 0),
+					    OVL_LEARN_NEW, "learn %u", i);
+			if (!(i & 0xffff))
+				cond_resched();
+		}
+		KUNIT_ASSERT_TRUE(test, ovl_test_settle(fdb));
+		ovl_test_chains(fdb, &st);
+		kunit_info(test,
+			   "%7u entries: %7u buckets, %u.%02u compares/lookup, longest chain %u, ~%llu ns/lookup\n",
+			   sizes[s], st.buckets,
+			   (unsigned int)(st.compares / st.entries),
+			   (unsigned int)(st.compares * 100 / st.entries % 100),
+			   st.longest, ovl_test_lookup_ns(fdb, sizes[s]));
+		KUNIT_EXPECT_EQ(test, st.entries, sizes[s]);
+		/* the table grows with its contents: load factor <= 1 */
+		KUNIT_EXPECT_LE_MSG(test, st.entries, st.buckets,
+				    "%u entries in %u buckets", st.entries,
+				    st.buckets);
+		/* ...so finding an entry takes < 2 compares on average */
+		KUNIT_EXPECT_LT_MSG(test, st.compares, 2UL * st.entries,
+				    "%lu compares for %u entries", st.compares,
+				    st.entries);
+		/* and no chain is long (rhashtable rehashes beyond 16) */
+		KUNIT_EXPECT_LE(test, st.longest, 16);
+	}
+	ovl_fdb_flush(fdb, false);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
+}
+
 /* --- suite ------------------------------------------------------------- */
 
 static int ovl_fdb_test_init(struct kunit *test)
@@ -1034,6 +1153,7 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_knows_remote_test),
 	KUNIT_CASE(ovl_fdb_del_config_test),
 	KUNIT_CASE(ovl_fdb_resize_test),
+	KUNIT_CASE(ovl_fdb_lookup_flat_test),
 	{}
 };
 

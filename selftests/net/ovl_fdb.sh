@@ -3,8 +3,10 @@
 #
 # The shared FDB on three hosts: flood-and-learn through the flood list
 # (head-end replication), unicast to one host once learned, static entries
-# via `bridge fdb` (text and JSON), ageing, maxaddress, bumlimit, ARP
-# suppression, l2miss, multicast group mode, and ovl-gre multipoint.
+# via `bridge fdb` (text and JSON), ageing, nolearning, maxaddress,
+# bumlimit, ARP and ND suppression (no request reaches another VTEP),
+# l2miss and l3miss, multicast group mode, and ovl-gre multipoint with the
+# same MACs as tenant A, learned separately.
 #
 #   A-h1 10.6.0.1        A-h2 10.6.0.2        A-h3 10.6.0.3     (VMs)
 #     br-A                 br-A                 br-A
@@ -55,6 +57,7 @@ log "h3 xA rx packets: $before -> $after"
 log "ok: learned unicast reached h2 only"
 check "JSON dump" bash -c "bridge -n h1 -j fdb show dev xA | grep -q '\"mac\":\"02:00:00:00:06:02\"'"
 check "JSON dump has dst" bash -c "bridge -n h1 -j fdb show dev xA | grep -q '\"dst\":\"192.0.2.2\"'"
+check "learned entry reports its age" bash -c "bridge -n h1 -s fdb show dev xA | grep '02:00:00:00:06:02 dst' | grep -Eq 'used [0-9]+/[0-9]+'"
 
 # Static entries.
 M=02:00:00:00:06:99
@@ -100,12 +103,92 @@ nsx A-h2 ping -b -f -c 400 -W 1 10.6.0.255 >/dev/null 2>&1 || true
 check "BUM drops counted" bash -c "[ \$(xstat h2 xA tx_bum_limited) -ge 100 ]"
 check "bumlimit off" ip -n h2 link set xA type ovl-vxlan bumlimit 0
 
-# ARP suppression.
+# nolearning: frames still flow (flooded), nothing is learned.
+check "nolearning on h1" ip -n h1 link set xA type ovl-vxlan nolearning
+check "learning off shown" bash -c "ip -n h1 -d link show xA | grep -q nolearning"
+bridge -n h1 fdb del 02:00:00:00:06:02 dev xA 2>/dev/null || true
+before=$(rx_packets h3 xA)
+check "ping h1->h2 without learning" nsx A-h1 ping -c 3 -i 0.2 -W 2 10.6.0.2
+check "nothing learned" bash -c "! bridge -n h1 fdb show dev xA | grep self | grep -q 02:00:00:00:06:02"
+after=$(rx_packets h3 xA)
+log "h3 xA rx packets while h1 does not learn: $before -> $after"
+[ "$after" -ge $((before + 3)) ] || fail "h1's unlearned unicast was not flooded to h3"
+check "learning back on" ip -n h1 link set xA type ovl-vxlan learning
+check "ping h1->h2 learns again" nsx A-h1 ping -c 2 -i 0.2 -W 2 10.6.0.2
+check "learned again" bash -c "bridge -n h1 fdb show dev xA | grep -q '02:00:00:00:06:02 dst 192.0.2.2'"
+
+# capture_h2 FILTER CMD...: how many frames matching FILTER arrive at h2's
+# xA while CMD runs (they are printed to stderr).
+capture_h2()
+{
+	local filter=$1 out=/tmp/cap-h2.txt n pid
+	shift
+	nsx h2 timeout 5 tcpdump -l -n -e -i xA "$filter" >$out 2>/dev/null &
+	pid=$!
+	sleep 1.5
+	"$@" >/dev/null 2>&1 || true
+	wait $pid || true
+	n=$(grep -c . $out || true)
+	[ "$n" = 0 ] || sed 's/^/    h2 saw: /' $out >&2
+	echo "$n"
+}
+
+# ARP suppression: h1 answers from its neighbour table; no request leaves.
+ARP_REQ_FOR_3='arp and arp[6:2] = 1 and arp[24:4] = 0x0a060003'
 check "proxy on h1" ip -n h1 link set xA type ovl-vxlan proxy
 check "neigh entry on xA" ip -n h1 neigh add 10.6.0.3 lladdr 02:00:00:00:06:03 dev xA nud permanent
 ip -n A-h1 neigh flush dev eth0
-check "ping h1->h3 with proxy" nsx A-h1 ping -c 2 -i 0.2 -W 2 10.6.0.3
+n=$(capture_h2 "$ARP_REQ_FOR_3" nsx A-h1 ping -c 2 -i 0.2 -W 2 10.6.0.3)
+check "ping h1->h3 with proxy" nsx A-h1 ping -c 1 -W 2 10.6.0.3
 check "ARP answered locally" bash -c "[ \$(xstat h1 xA tx_proxy_replies) -ge 1 ]"
+[ "$n" = 0 ] || fail "ARP request for 10.6.0.3 reached h2 $n times with proxy on"
+log "ok: no ARP request reached h2"
+# the same request without proxy is flooded: the capture can see it
+check "noproxy on h1" ip -n h1 link set xA type ovl-vxlan noproxy
+ip -n A-h1 neigh flush dev eth0
+n=$(capture_h2 "$ARP_REQ_FOR_3" nsx A-h1 ping -c 2 -i 0.2 -W 2 10.6.0.3)
+[ "$n" -ge 1 ] || fail "without proxy, h2 saw no ARP request (capture broken?)"
+log "ok: without proxy h2 saw $n ARP requests"
+
+# ND suppression: the same for IPv6 neighbour solicitations.
+# (target fd00::3: DAD for h3's link-local address also ends in 03)
+NS_FOR_3='icmp6 and ip6[40] = 135 and ip6[48] = 0xfd and ip6[63] = 3'
+for i in 1 3; do
+	nsx A-h$i sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+	nsx A-h$i sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	check "A-h$i fd00::$i" ip -n A-h$i addr add fd00::$i/64 dev eth0 nodad
+done
+# h3's VM knows h1's VM already: only h1's solicitations are in play
+check "A-h3 knows fd00::1" ip -n A-h3 -6 neigh replace fd00::1 \
+	lladdr 02:00:00:00:06:01 dev eth0 nud permanent
+check "IPv6 on h1's xA" ip netns exec h1 sysctl -qw net.ipv6.conf.xA.disable_ipv6=0
+check "nd entry on xA" ip -n h1 -6 neigh add fd00::3 lladdr 02:00:00:00:06:03 dev xA nud permanent
+check "proxy on h1 (ND)" ip -n h1 link set xA type ovl-vxlan proxy
+replies=$(xstat h1 xA tx_proxy_replies)
+n=$(capture_h2 "$NS_FOR_3" nsx A-h1 ping -6 -c 2 -i 0.2 -W 2 fd00::3)
+check "ping6 h1->h3 with proxy" nsx A-h1 ping -6 -c 1 -W 2 fd00::3
+check "A-h1 learned h3's MAC from the advertisement" \
+	bash -c "ip -n A-h1 -6 neigh show fd00::3 | grep -q 02:00:00:00:06:03"
+check "NS answered locally" bash -c "[ \$(xstat h1 xA tx_proxy_replies) -gt $replies ]"
+[ "$n" = 0 ] || fail "neighbour solicitation for fd00::3 reached h2 $n times with proxy on"
+log "ok: no neighbour solicitation reached h2"
+check "noproxy on h1 (ND)" ip -n h1 link set xA type ovl-vxlan noproxy
+ip -n A-h1 -6 neigh flush dev eth0
+n=$(capture_h2 "$NS_FOR_3" nsx A-h1 ping -6 -c 2 -i 0.2 -W 2 fd00::3)
+[ "$n" -ge 1 ] || fail "without proxy, h2 saw no solicitation (capture broken?)"
+log "ok: without proxy h2 saw $n solicitations"
+
+# l3miss: requests proxy cannot answer are reported, in both families.
+check "proxy l3miss on h1" ip -n h1 link set xA type ovl-vxlan proxy l3miss
+nsx h1 timeout 5 ip monitor neigh >/tmp/mon3.txt 2>&1 &
+sleep 1
+nsx A-h1 ping -c 1 -W 1 10.6.0.88 >/dev/null 2>&1 || true
+nsx A-h1 ping -6 -c 1 -W 1 fd00::88 >/dev/null 2>&1 || true
+wait || true
+cat /tmp/mon3.txt
+check "l3miss IPv4 seen" grep -q "miss 10.6.0.88 dev xA" /tmp/mon3.txt
+check "l3miss IPv6 seen" grep -q "miss fd00::88 dev xA" /tmp/mon3.txt
+check "noproxy nol3miss" ip -n h1 link set xA type ovl-vxlan noproxy nol3miss
 
 # l2miss: an unknown unicast destination is reported on netlink.
 check "l2miss on h1" ip -n h1 link set xA type ovl-vxlan l2miss
@@ -135,4 +218,11 @@ check "gre ping h1->h2" wait_for -t 10 nsx G-h1 ping -c 1 -W 1 10.6.0.2
 check "gre ping h1->h3" wait_for -t 10 nsx G-h1 ping -c 1 -W 1 10.6.0.3
 check "gre ping h2->h3" wait_for -t 10 nsx G-h2 ping -c 1 -W 1 10.6.0.3
 check "gre learned" bash -c "bridge -n h1 fdb show dev xG | grep -q '02:00:00:00:06:03 dst 192.0.2.3'"
+
+# Same MACs in A and G, two databases: steering A's copy elsewhere
+# leaves G's alone.
+check "A: 06:03 -> h2 (static)" bridge -n h1 fdb replace 02:00:00:00:06:03 dev xA dst 192.0.2.2
+check "G still has 06:03 at h3" bash -c "bridge -n h1 fdb show dev xG | grep -q '02:00:00:00:06:03 dst 192.0.2.3'"
+check "gre ping h1->h3 unaffected" nsx G-h1 ping -c 2 -i 0.2 -W 2 10.6.0.3
+check "A's entry is its own" bash -c "bridge -n h1 fdb show dev xA | grep '02:00:00:00:06:03' | grep -q 'dst 192.0.2.2.*permanent'"
 log PASS
