@@ -13,6 +13,7 @@
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
@@ -1107,6 +1108,73 @@ static void ovl_fdb_lookup_flat_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 0);
 }
 
+/*
+ * Resizing under load: a reader looks up a fixed set of MACs without
+ * pause while the table grows from 64 to 200,064 entries through many
+ * rehashes; not one lookup may miss.
+ */
+#define OVL_TEST_STEADY		64
+#define OVL_TEST_GROWTH		200000
+
+struct ovl_test_reader {
+	struct ovl_fdb *fdb;
+	unsigned long lookups;
+	unsigned long misses;
+};
+
+static int ovl_test_reader_fn(void *arg)
+{
+	struct ovl_test_reader *r = arg;
+	u8 mac[ETH_ALEN];
+	unsigned int i;
+
+	while (!kthread_should_stop()) {
+		rcu_read_lock();
+		for (i = 0; i < OVL_TEST_STEADY; i++) {
+			ovl_test_mac(mac, 0xffff0000 + i);
+			if (!ovl_fdb_lookup(r->fdb, mac))
+				r->misses++;
+			r->lookups++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+	return 0;
+}
+
+static void ovl_fdb_resize_under_load_test(struct kunit *test)
+{
+	struct ovl_test_reader r = { .fdb = ovl_test_fdb(test) };
+	struct ovl_remote_key key;
+	struct task_struct *reader;
+	u8 mac[ETH_ALEN];
+	unsigned int i;
+
+	ovl_test_key4(&key, 1, 100);
+	for (i = 0; i < OVL_TEST_STEADY; i++) {
+		ovl_test_mac(mac, 0xffff0000 + i);
+		KUNIT_ASSERT_EQ(test, ovl_test_learn(r.fdb, mac, &key, 0),
+				OVL_LEARN_NEW);
+	}
+	reader = kthread_run(ovl_test_reader_fn, &r, "ovl-fdb-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(reader));
+	for (i = 0; i < OVL_TEST_GROWTH; i++) {
+		ovl_test_mac(mac, i * 2654435761U);
+		KUNIT_EXPECT_EQ(test, ovl_test_learn(r.fdb, mac, &key, 0),
+				OVL_LEARN_NEW);
+		if (!(i & 255))
+			cond_resched();	/* let the reader and the rehash run */
+	}
+	KUNIT_EXPECT_TRUE(test, ovl_test_settle(r.fdb));
+	kthread_stop(reader);
+	kunit_info(test, "%lu lookups during growth, %lu misses\n", r.lookups,
+		   r.misses);
+	KUNIT_EXPECT_GT(test, r.lookups, 0UL);
+	KUNIT_EXPECT_EQ(test, r.misses, 0UL);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(r.fdb),
+			OVL_TEST_STEADY + OVL_TEST_GROWTH);
+}
+
 /* --- suite ------------------------------------------------------------- */
 
 static int ovl_fdb_test_init(struct kunit *test)
@@ -1154,6 +1222,7 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_del_config_test),
 	KUNIT_CASE(ovl_fdb_resize_test),
 	KUNIT_CASE(ovl_fdb_lookup_flat_test),
+	KUNIT_CASE(ovl_fdb_resize_under_load_test),
 	{}
 };
 
