@@ -103,7 +103,9 @@ static void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
 		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_BAD_HEADER);
 		return;
 	}
-	if (ether_addr_equal(eth->h_source, dev->dev_addr)) {
+	/* our own frame: bridged back, or our multicast echoed by the underlay */
+	if (ether_addr_equal(eth->h_source, dev->dev_addr) ||
+	    ovl_addr_equal(&o->src, &cfg->local)) {
 		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_LOOP);
 		return;
 	}

@@ -36,6 +36,21 @@ static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
 	return NULL;
 }
 
+/*
+ * A VTEP must not hear its own multicast: the copy looped back to the
+ * sending host would teach its FDB that the local VMs live behind itself.
+ */
+static int ovl_sock_no_mc_loop(struct socket *sock, sa_family_t family)
+{
+	int off = 0;
+
+	if (family == AF_INET)
+		return sock->ops->setsockopt(sock, SOL_IP, IP_MULTICAST_LOOP,
+					     KERNEL_SOCKPTR(&off), sizeof(off));
+	return sock->ops->setsockopt(sock, SOL_IPV6, IPV6_MULTICAST_LOOP,
+				     KERNEL_SOCKPTR(&off), sizeof(off));
+}
+
 static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 					sa_family_t family, __be16 port)
 {
@@ -60,6 +75,12 @@ static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 		return ERR_PTR(-ENOMEM);
 	err = udp_sock_create(on->net, &ucfg, &os->sock);
 	if (err) {
+		kfree(os);
+		return ERR_PTR(err);
+	}
+	err = ovl_sock_no_mc_loop(os->sock, family);
+	if (err) {
+		udp_tunnel_sock_release(os->sock);
 		kfree(os);
 		return ERR_PTR(err);
 	}

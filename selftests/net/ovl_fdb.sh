@@ -13,7 +13,8 @@
 #     xA (vni 500)         xA                   xA   flood list: the other two
 #     ul 192.0.2.1         ul 192.0.2.2         ul 192.0.2.3
 #      `================== ns sw: bridge sw ==================='
-#   M: the same with `group 239.1.1.1 dev ul` (vni 600);
+#   M: the same with `group 239.1.1.1 dev ul` (vni 600), M6 with
+#      `group ff05::1:600` over the IPv6 underlay (vni 601);
 #   G: the same with ovl-gre key 700.
 set -euo pipefail
 DIR=$(dirname "$0")
@@ -211,6 +212,21 @@ check "group shown" bash -c "ip -n h1 -d link show xM | grep -q 'group 239.1.1.1
 check "ping h1->h2 via group" wait_for -t 10 nsx M-h1 ping -c 1 -W 1 10.6.0.2
 check "ping h1->h3 via group" wait_for -t 10 nsx M-h1 ping -c 1 -W 1 10.6.0.3
 check "learned unicast from group traffic" bash -c "bridge -n h1 fdb show dev xM | grep -q '02:00:00:00:08:02 dst 192.0.2.2'"
+check "IGMP membership on ul" bash -c "ip -n h2 maddr show dev ul | grep -q 239.1.1.1"
+check "h2 xM down leaves the group" ip -n h2 link set xM down
+check "membership gone" bash -c "! ip -n h2 maddr show dev ul | grep -q 239.1.1.1"
+check "h2 xM up" ip -n h2 link set xM up
+
+# The same over an IPv6 underlay: MLD join, BUM to ff05::1:600.
+for i in 1 2 3; do
+	check "h$i xM6 group" ip -n h$i link add xM6 type ovl-vxlan id 601 \
+		group ff05::1:600 dev ul local 2001:db8::$i
+	topo_tenant_bridge h$i M6 xM6
+	topo_vm h$i M6 10.6.0.$i/24 02:00:00:00:09:0$i
+done
+check "MLD membership on ul" bash -c "ip -n h3 maddr show dev ul | grep -q ff05::1:600"
+check "ping h1->h3 via v6 group" wait_for -t 10 nsx M6-h1 ping -c 1 -W 1 10.6.0.3
+check "learned v6 unicast from group traffic" bash -c "bridge -n h1 fdb show dev xM6 | grep -q '02:00:00:00:09:03 dst 2001:db8::3'"
 
 # ovl-gre multipoint through the same FDB.
 tenant G type ovl-gre key 700
