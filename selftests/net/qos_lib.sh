@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rate measurement helpers for the ovlnet QoS selftests (source after
+# lib.sh and topo.sh).
+#
+# Rates are measured at the receiver by iperf3 in UDP mode with 1400-byte
+# datagrams (inner frame 1442 bytes: fits the 1450-byte tenant MTU), over
+# QOS_T seconds after a 1 s omitted warm-up that absorbs the HTB bucket
+# burst and the start-up of concurrent flows.  UDP at a fixed offered rate
+# above the class rate keeps every class backlogged, so what arrives is
+# what the shaper let through, independent of TCP's reaction to TCG
+# scheduling hiccups.
+#
+#   QOS_T                   measured seconds (default 3)
+#   udp_start OUT VM DST PORT OFFER [SRC]
+#                           start one iperf3 UDP client in the background;
+#                           its output goes to OUT.log; pid in QOS_PIDS
+#   udp_wait                wait for every started client (not under
+#                           check: that runs it in a subshell)
+#   tcp_start OUT VM DST PORT SECONDS
+#                           one TCP iperf3 client flat out, in the
+#                           background like udp_start
+#   udp_rate OUT            receiver rate of that run in kbit/s (payload)
+#   udp_run OUT VM DST PORT OFFER [SRC]
+#                           udp_start + udp_wait, echoes the rate
+#   goodput KBIT WIRE       UDP payload rate (kbit/s) when a shaper lets
+#                           KBIT kbit/s through and counts WIRE bytes for
+#                           each 1400-byte datagram
+#   in_band WHAT MEAS EXP PCT
+#                           fail unless MEAS is within +-PCT % of EXP
+#   class_bytes NS DEV CLASSID / class_pkts / class_drops
+#                           counters from tc -s class show
+QOS_T=${QOS_T:-3}
+QOS_LEN=1400
+QOS_PIDS=()
+
+udp_start()
+{
+	local out=$1 vm=$2 dst=$3 port=$4 offer=$5 src=${6:-}
+	local bind=()
+
+	[ -n "$src" ] && bind=(-B "$src")
+	ip netns exec "$vm" iperf3 -c "$dst" -p "$port" "${bind[@]}" -u \
+		-b "$offer" -l "$QOS_LEN" -t "$QOS_T" -O 1 -f k \
+		>"$out.log" 2>&1 &
+	QOS_PIDS+=($!)
+}
+
+tcp_start()
+{
+	ip netns exec "$2" iperf3 -c "$3" -p "$4" -t "$5" -O 1 -f k \
+		>"$1.log" 2>&1 &
+	QOS_PIDS+=($!)
+}
+
+udp_wait()
+{
+	local p rc=0
+	for p in "${QOS_PIDS[@]}"; do
+		wait "$p" || rc=1
+	done
+	[ $rc = 0 ] || tail -n 5 /tmp/*.log
+	QOS_PIDS=()
+	return $rc
+}
+
+udp_rate()
+{
+	awk '/receiver/ {
+		for (i = 2; i <= NF; i++)
+			if ($i == "Kbits/sec")
+				r = $(i - 1)
+	     }
+	     END { if (r == "") exit 1; printf "%d\n", r }' "$1.log" || {
+		cat "$1.log"
+		fail "no iperf3 receiver rate in $1.log"
+	}
+}
+
+udp_run()
+{
+	udp_start "$@"
+	udp_wait || {
+		cat "$1.log"
+		fail "iperf3 client $*"
+	}
+	udp_rate "$1"
+}
+
+goodput()
+{
+	echo $(($1 * QOS_LEN / $2))
+}
+
+in_band()
+{
+	local what=$1 meas=$2 exp=$3 pct=$4
+	local lo=$((exp * (100 - pct) / 100)) hi=$((exp * (100 + pct) / 100))
+
+	if [ "$meas" -lt "$lo" ] || [ "$meas" -gt "$hi" ]; then
+		fail "$what: measured $meas kbit/s, expected $exp +-$pct% ($lo..$hi)"
+	fi
+	log "ok: $what: $meas kbit/s (expected $exp +-$pct%)"
+}
+
+# class_stat NS DEV CLASSID FIELD: FIELD = bytes, pkts or dropped
+class_stat()
+{
+	ip netns exec "$1" tc -s class show dev "$2" classid "$3" |
+		awk -v f="$4" '$1 == "Sent" {
+			if (f == "bytes") print $2
+			if (f == "pkts") print $4
+			if (f == "dropped") { d = $7; sub(",", "", d); print d }
+		}'
+}
+class_bytes() { class_stat "$1" "$2" "$3" bytes; }
+class_pkts() { class_stat "$1" "$2" "$3" pkts; }
+class_drops() { class_stat "$1" "$2" "$3" dropped; }
