@@ -5,8 +5,8 @@
 # device (one pushing flat out does not move the other), then shaped
 # together by one HTB on the underlay NIC that sees the devices' fwmark
 # (fw filter) and priority (HTB class by skb->priority); the fwmark also
-# steers the outer packets by policy routing; ingress policing on the
-# receiving ovl device.
+# steers the outer packets by policy routing (IPv4 and IPv6 underlay);
+# ingress policing on the receiving ovl device.
 #
 #   ns A-h1 10.1.0.1   ns B-h1 10.2.0.1           ns A-h2 10.1.0.2   ns B-h2 10.2.0.2
 #        |                  |                          |                  |
@@ -22,6 +22,8 @@
 #                      `-- 1:30 rate 12 ceil 20 (default)    |
 #                ul2 ========== direct veth ============== ul2
 #                (ip rule fwmark 0x10 table 100: 192.0.2.2 dev ul2)
+#                (ip -6 rule fwmark 0x10 table 100: 2001:db8::2 dev ul2,
+#                 used by a third tenant C, ovC ovl-vxlan id 300 over IPv6)
 #
 # Rates in Mbit/s, scaled for the qemu TCG guest like ovl_qos_htb.sh.
 # Expected rates are UDP goodput of 1400-byte datagrams for the bytes
@@ -53,7 +55,8 @@ for i in 1 2; do
 		ip -n $t-h$i link set eth0 mtu 1450
 	done
 done
-check "ovA shows fwmark" bash -c "ip -n h1 -d link show ovA | grep -q 'fwmark 0x10'"
+check "ovA shows fwmark" \
+	bash -c "ip -n h1 -d link show ovA | grep -q 'fwmark 0x10'"
 check "ovB shows priority" \
 	bash -c "ip -n h1 -d link show ovB | grep -q 'priority 65568'"
 check "ping A" wait_for -t 10 nsx A-h1 ping -c 1 -W 1 10.1.0.2
@@ -73,16 +76,16 @@ log "B unshaped TCP flat out: $rB kbit/s"
 check "B unshaped runs far above its 6 Mbit/s tree" [ "$rB" -gt 12000 ]
 
 # --- per tenant: one HTB tree per device -----------------------------------
-B="burst 15k cburst 30k"
-tree()	# HOST DEV RATE
+tree()	# HOST DEV MBIT
 {
 	check "$2: root htb" tc -n $1 qdisc add dev $2 root handle 1: htb default 1
 	check "$2: 1:1 $3" tc -n $1 class add dev $2 parent 1: classid 1:1 htb \
-		rate $3 ceil $3 $B
-	check "$2: sfq leaf" tc -n $1 qdisc add dev $2 parent 1:1 sfq perturb 10
+		rate ${3}mbit ceil ${3}mbit $(htb_burst $3 $3)
+	check "$2: sfq leaf" tc -n $1 qdisc add dev $2 parent 1:1 \
+		sfq perturb 10 limit 30
 }
-tree h1 ovA 4mbit
-tree h1 ovB 6mbit
+tree h1 ovA 4
+tree h1 ovB 6
 alone=$(udp_run /tmp/a1 A-h1 10.1.0.2 5201 6M)
 in_band "A alone, own tree" "$alone" "$(goodput 4000 1442)" 10
 tcp_start /tmp/b1 B-h1 10.2.0.2 5201 6
@@ -100,15 +103,16 @@ tc -n h1 qdisc del dev ovB root
 tc_ul() { tc -n h1 "$@"; }
 check "ul root htb" tc_ul qdisc add dev ul root handle 1: htb default 30
 check "ul 1:1" tc_ul class add dev ul parent 1: classid 1:1 htb \
-	rate 20mbit ceil 20mbit $B
+	rate 20mbit ceil 20mbit $(htb_burst 20 20)
 check "ul 1:10" tc_ul class add dev ul parent 1:1 classid 1:10 htb \
-	rate 3mbit ceil 3mbit $B
+	rate 3mbit ceil 3mbit $(htb_burst 3 3)
 check "ul 1:20" tc_ul class add dev ul parent 1:1 classid 1:20 htb \
-	rate 5mbit ceil 5mbit $B
+	rate 5mbit ceil 5mbit $(htb_burst 5 5)
 check "ul 1:30" tc_ul class add dev ul parent 1:1 classid 1:30 htb \
-	rate 12mbit ceil 20mbit $B
+	rate 12mbit ceil 20mbit $(htb_burst 12 20)
 for c in 10 20 30; do
-	check "ul leaf $c" tc_ul qdisc add dev ul parent 1:$c sfq perturb 10
+	check "ul leaf $c" tc_ul qdisc add dev ul parent 1:$c \
+		sfq perturb 10 limit 30
 done
 check "fw filter 0x10 -> 1:10" tc_ul filter add dev ul parent 1: protocol ip \
 	prio 1 handle 0x10 fw classid 1:10
@@ -155,6 +159,26 @@ check "A without mark back on ul (cached route dropped): $n" [ "$n" -lt 5 ]
 check "fwmark 0x10 live" ip -n h1 link set ovA type ovl-vxlan fwmark 0x10
 n=$(via_ul2 A-h1 10.1.0.2)
 check "A marked again leaves by ul2: $n" [ "$n" -ge 20 ]
+# The same for the IPv6 route lookup: tenant C over an IPv6 underlay.
+for i in 1 2; do
+	j=$((3 - i))
+	mark=()
+	[ $i = 1 ] && mark=(fwmark 0x10)
+	check "h$i ovC (IPv6 underlay)" ip -n h$i link add ovC type ovl-vxlan \
+		id 300 local 2001:db8::$i remote 2001:db8::$j "${mark[@]}"
+	topo_tenant_bridge h$i C ovC
+	topo_vm h$i C 10.3.0.$i/24 02:00:00:00:0c:0$i
+	ip netns exec h$i sysctl -qw net.ipv6.conf.ul2.disable_ipv6=0
+done
+check "ping C" wait_for -t 10 nsx C-h1 ping -c 1 -W 1 10.3.0.2
+mac2=$(ip -n h2 link show ul2 | awk '/link\/ether/ {print $2}')
+check "-6 rule fwmark 0x10" ip -n h1 -6 rule add fwmark 0x10 table 100
+check "-6 table 100 route" ip -n h1 -6 route add 2001:db8::2/128 dev ul2 \
+	table 100
+check "-6 neighbour on ul2" ip -n h1 -6 neigh replace 2001:db8::2 \
+	lladdr "$mac2" dev ul2 nud permanent
+n=$(via_ul2 C-h1 10.3.0.2)
+check "C (fwmark 0x10, IPv6 underlay) leaves by ul2: $n" [ "$n" -ge 20 ]
 
 # --- ingress policing on the receiving ovl device ---------------------------
 check "h2 ovA ingress" tc -n h2 qdisc add dev ovA handle ffff: ingress

@@ -16,7 +16,7 @@
 #                      `-- 1:1 rate 10 ceil 10
 #                           |-- 1:10 rate 3 ceil 10 -- pfifo limit 30
 #                           |-- 1:11 rate 1 ceil 10 -- pfifo limit 30
-#                           `-- 1:12 rate 6 ceil 10 -- sfq perturb 10
+#                           `-- 1:12 rate 6 ceil 10 -- sfq perturb 10 limit 30
 #                 ul 192.0.2.1 ========= ns sw ========= ul 192.0.2.2
 #
 # Scale: the seed's 100/30/10/60 tree, in mbit instead of the seed's
@@ -63,7 +63,7 @@ for d in ov og; do
 	check "$d: tx_queue_len 1000" \
 		bash -c "ip -n h1 link show $d | grep -q 'qlen 1000'"
 	check "$d: more than one TX queue" bash -c \
-		"[ \$(ip -n h1 -d link show $d | sed -n 's/.*numtxqueues \([0-9]*\).*/\1/p') -ge 2 ]"
+		"ip -n h1 -d link show $d | grep -Eq 'numtxqueues ([2-9]|1[0-6])'"
 	check "$d: a real root qdisc (mq), not noqueue" \
 		bash -c "tc -n h1 qdisc show dev $d | grep -q '^qdisc mq 0: root'"
 	check_fail "$d: no noqueue anywhere" \
@@ -71,36 +71,47 @@ for d in ov og; do
 done
 ip -n h1 link del og
 
-# --- without shaping: three flows at 8 Mbit/s all get through --------------
+# --- without shaping: the flows get what they offer ------------------------
+# Each flow offers 1.6 times its class rate (4.8/1.6/9.6 Mbit/s): enough
+# to keep every class backlogged, little enough for the TCG guest to
+# generate all three at once on a busy host.
 total=$(udp_run /tmp/raw A-h1 10.1.0.2 80 40M)
 log "path capacity (one UDP flow offered 40M): $total kbit/s"
-udp_start /tmp/b10 A-h1 10.1.0.2 80 8M
-udp_start /tmp/b11 A-h1 10.1.0.2 5201 8M
-udp_start /tmp/b12 A-h1 10.1.0.2 5202 8M 10.1.0.11
-udp_wait || fail "unshaped iperf3 runs"
-b10=$(udp_rate /tmp/b10) b11=$(udp_rate /tmp/b11) b12=$(udp_rate /tmp/b12)
-log "unshaped, all busy: $b10 / $b11 / $b12 kbit/s"
-check "unshaped: the 1:11 flow is far above 1 Mbit/s" [ "$b11" -gt 3000 ]
+all_busy()	# TAG: three flows at once; sets r10 r11 r12
+{
+	udp_start /tmp/$1-10 A-h1 10.1.0.2 80 4.8M
+	udp_start /tmp/$1-11 A-h1 10.1.0.2 5201 1.6M
+	udp_start /tmp/$1-12 A-h1 10.1.0.2 5202 9.6M 10.1.0.11
+	udp_wait || fail "$1: iperf3 runs"
+	r10=$(udp_rate /tmp/$1-10) r11=$(udp_rate /tmp/$1-11)
+	r12=$(udp_rate /tmp/$1-12)
+	log "$1, all busy: $r10 / $r11 / $r12 kbit/s"
+}
+all_busy unshaped
+check "unshaped: the 1:10 flow is above its 3 Mbit/s" [ "$r10" -gt 4000 ]
+check "unshaped: the 1:11 flow is above its 1 Mbit/s" [ "$r11" -gt 1300 ]
 
 # --- the seed's tree --------------------------------------------------------
 tc_ov() { tc -n h1 "$@"; }
 # The seed's pfifo limit 5 is 6 ms of queue at 10 Mbit/s and the default
 # burst 5 ms: shorter than the pauses a TCG guest's timers and the sender
-# take, so each pause would be lost capacity.  30 packets and 15/30 KB buckets
-# ride them out; over seconds the rates are the same.
-B="burst 15k cburst 30k"
+# take, so each pause would be lost capacity.  30 packets and 50 ms buckets
+# (htb_burst) ride them out; over seconds the rates are the same.  sfq gets
+# the same 30-packet limit: its default 127 (150 ms at 10 Mbit/s) is still
+# queued when iperf3 stops counting and reads as 5% less rate.
 check "root htb" tc_ov qdisc add dev ov root handle 1: htb default 12
 check "1:1" tc_ov class add dev ov parent 1: classid 1:1 htb \
-	rate 10mbit ceil 10mbit $B
+	rate 10mbit ceil 10mbit $(htb_burst 10 10)
 check "1:10" tc_ov class add dev ov parent 1:1 classid 1:10 htb \
-	rate 3mbit ceil 10mbit $B
+	rate 3mbit ceil 10mbit $(htb_burst 3 10)
 check "1:11" tc_ov class add dev ov parent 1:1 classid 1:11 htb \
-	rate 1mbit ceil 10mbit $B
+	rate 1mbit ceil 10mbit $(htb_burst 1 10)
 check "1:12" tc_ov class add dev ov parent 1:1 classid 1:12 htb \
-	rate 6mbit ceil 10mbit $B
+	rate 6mbit ceil 10mbit $(htb_burst 6 10)
 check "leaf 20:" tc_ov qdisc add dev ov parent 1:10 handle 20: pfifo limit 30
 check "leaf 30:" tc_ov qdisc add dev ov parent 1:11 handle 30: pfifo limit 30
-check "leaf 40:" tc_ov qdisc add dev ov parent 1:12 handle 40: sfq perturb 10
+check "leaf 40:" tc_ov qdisc add dev ov parent 1:12 handle 40: \
+	sfq perturb 10 limit 30
 # The seed's filters with the VM's inner addresses; "ip protocol 17" keeps
 # iperf3's TCP control connection (same port) in the default class.
 check "u32 src+dport 80 -> 1:10" tc_ov filter add dev ov protocol ip \
@@ -119,15 +130,10 @@ done
 
 p10=$(class_pkts h1 ov 1:10) p11=$(class_pkts h1 ov 1:11)
 p12=$(class_pkts h1 ov 1:12)
-udp_start /tmp/s10 A-h1 10.1.0.2 80 8M
-udp_start /tmp/s11 A-h1 10.1.0.2 5201 8M
-udp_start /tmp/s12 A-h1 10.1.0.2 5202 8M 10.1.0.11
-udp_wait || fail "shaped iperf3 runs"
-s10=$(udp_rate /tmp/s10) s11=$(udp_rate /tmp/s11) s12=$(udp_rate /tmp/s12)
-log "shaped, all busy: $s10 / $s11 / $s12 kbit/s"
-in_band "all busy: 1:10 settles at its rate" "$s10" "$(goodput 3000 $W)" 10
-in_band "all busy: 1:11 settles at its rate" "$s11" "$(goodput 1000 $W)" 10
-in_band "all busy: 1:12 settles at its rate" "$s12" "$(goodput 6000 $W)" 10
+all_busy shaped
+in_band "all busy: 1:10 settles at its rate" "$r10" "$(goodput 3000 $W)" 10
+in_band "all busy: 1:11 settles at its rate" "$r11" "$(goodput 1000 $W)" 10
+in_band "all busy: 1:12 settles at its rate" "$r12" "$(goodput 6000 $W)" 10
 tc -n h1 -s class show dev ov
 # 4 s at 3/1/6 Mbit/s of 1442-byte frames: ~1000/350/2000 packets
 check "1:10 counter moved" [ $(($(class_pkts h1 ov 1:10) - p10)) -gt 700 ]
@@ -137,7 +143,7 @@ check "1:11 dropped its excess" [ "$(class_drops h1 ov 1:11)" -gt 100 ]
 
 # A class whose rate is its ceil does not borrow.
 check "1:11 rate=ceil" tc_ov class change dev ov parent 1:1 classid 1:11 htb \
-	rate 1mbit ceil 1mbit $B
+	rate 1mbit ceil 1mbit $(htb_burst 1 1)
 r=$(udp_run /tmp/fixed A-h1 10.1.0.2 5201 8M)
 in_band "1:11 with rate=ceil alone holds its rate" "$r" "$(goodput 1000 $W)" 10
 

@@ -27,6 +27,8 @@
 #   goodput KBIT WIRE       UDP payload rate (kbit/s) when a shaper lets
 #                           KBIT kbit/s through and counts WIRE bytes for
 #                           each 1400-byte datagram
+#   htb_burst RATE CEIL     "burst B cburst C" for an HTB class, in Mbit/s:
+#                           QOS_BURST_MS (default 50) ms at each rate
 #   in_band WHAT MEAS EXP PCT
 #                           fail unless MEAS is within +-PCT % of EXP
 #   class_bytes NS DEV CLASSID / class_pkts / class_drops
@@ -91,6 +93,16 @@ udp_run()
 goodput()
 {
 	echo $(($1 * QOS_LEN / $2))
+}
+
+# Buckets of the same duration for every class: a TCG guest on a busy host
+# stalls the sender and the qdisc watchdog for tens of ms; each class can
+# then catch up its share of the pause, whatever its rate (a fixed-size
+# burst favours the slow classes: 15 KB is 120 ms at 1 Mbit/s, 20 ms at 6).
+htb_burst()
+{
+	local ms=${QOS_BURST_MS:-50}
+	echo "burst $(($1 * 125 * ms)) cburst $(($2 * 125 * ms))"
 }
 
 in_band()
