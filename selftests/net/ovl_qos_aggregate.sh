@@ -38,6 +38,7 @@ export TOPO_NO_IPV6=1
 
 require_mod sch_htb sch_sfq cls_fw cls_matchall act_police sch_ingress
 check "modprobe ovlnet" modprobe ovlnet
+qos_setup
 topo_underlay 2
 for i in 1 2; do
 	j=$((3 - i))
@@ -82,7 +83,7 @@ tree()	# HOST DEV MBIT
 	check "$2: 1:1 $3" tc -n $1 class add dev $2 parent 1: classid 1:1 htb \
 		rate ${3}mbit ceil ${3}mbit $(htb_burst $3 $3)
 	check "$2: sfq leaf" tc -n $1 qdisc add dev $2 parent 1:1 \
-		sfq perturb 10 limit 30
+		sfq perturb 10
 }
 tree h1 ovA 4
 tree h1 ovB 6
@@ -112,7 +113,7 @@ check "ul 1:30" tc_ul class add dev ul parent 1:1 classid 1:30 htb \
 	rate 12mbit ceil 20mbit $(htb_burst 12 20)
 for c in 10 20 30; do
 	check "ul leaf $c" tc_ul qdisc add dev ul parent 1:$c \
-		sfq perturb 10 limit 30
+		sfq perturb 10
 done
 check "fw filter 0x10 -> 1:10" tc_ul filter add dev ul parent 1: protocol ip \
 	prio 1 handle 0x10 fw classid 1:10

@@ -10,7 +10,13 @@
 # burst and the start-up of concurrent flows.  UDP at a fixed offered rate
 # above the class rate keeps every class backlogged, so what arrives is
 # what the shaper let through, independent of TCP's reaction to TCG
-# scheduling hiccups.
+# scheduling hiccups.  The sender's datagrams stay charged to its socket
+# while they wait in the ovl device's qdisc (veth keeps the socket
+# reference), so with the default 208 KB send buffer a deep leaf (sfq's
+# 127 packets) blocks the sender instead of dropping; a sender woken late
+# on a busy TCG guest then leaves its class idle.  A 2 MB send buffer
+# (qos_setup raises wmem_max) keeps the sender free running: the leaf
+# drops the excess, as with a VM's real tap.
 #
 #   QOS_T                   measured seconds (default 3)
 #   udp_start OUT VM DST PORT OFFER [SRC]
@@ -33,9 +39,17 @@
 #                           fail unless MEAS is within +-PCT % of EXP
 #   class_bytes NS DEV CLASSID / class_pkts / class_drops
 #                           counters from tc -s class show
+#   qos_setup               once, in the init netns: allow the send buffer
 QOS_T=${QOS_T:-3}
 QOS_LEN=1400
 QOS_PIDS=()
+
+qos_setup()
+{
+	# global (init netns) limits; iperf3 -w sets both buffers, both ends
+	sysctl -qw net.core.wmem_max=4194304
+	sysctl -qw net.core.rmem_max=4194304
+}
 
 udp_start()
 {
@@ -44,7 +58,7 @@ udp_start()
 
 	[ -n "$src" ] && bind=(-B "$src")
 	ip netns exec "$vm" iperf3 -c "$dst" -p "$port" "${bind[@]}" -u \
-		-b "$offer" -l "$QOS_LEN" -t "$QOS_T" -O 1 -f k \
+		-b "$offer" -l "$QOS_LEN" -w 2M -t "$QOS_T" -O 1 -f k \
 		>"$out.log" 2>&1 &
 	QOS_PIDS+=($!)
 }
@@ -62,7 +76,7 @@ udp_wait()
 	for p in "${QOS_PIDS[@]}"; do
 		wait "$p" || rc=1
 	done
-	[ $rc = 0 ] || tail -n 5 /tmp/*.log
+	[ $rc = 0 ] || tail -n 5 /tmp/*.log >&2
 	QOS_PIDS=()
 	return $rc
 }
@@ -77,7 +91,7 @@ udp_rate()
 	     END { if (r == "") exit 1; printf "%d\n", r }' "$1.log" || {
 		cat "$1.log"
 		fail "no iperf3 receiver rate in $1.log"
-	}
+	} >&2
 }
 
 udp_run()
@@ -86,7 +100,7 @@ udp_run()
 	udp_wait || {
 		cat "$1.log"
 		fail "iperf3 client $*"
-	}
+	} >&2
 	udp_rate "$1"
 }
 
