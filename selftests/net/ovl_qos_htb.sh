@@ -21,9 +21,10 @@
 #
 # Scale: the seed's 100/30/10/60 tree, in mbit instead of the seed's
 # "kbps" (tc's kilobytes per second), divided by 10.  The guest is qemu
-# TCG on a shared host; VM->VM over ovl-vxlan it carries roughly 30-50
-# Mbit/s, so a 100 Mbit/s tree could not be measured, while 10 Mbit/s
-# leaves the path more than twice the ceiling.  Documentation/qos.rst.
+# TCG on a shared host; VM->VM over ovl-vxlan it carries 37-40 Mbit/s of
+# 1400-byte UDP (27 on a very busy host), so a 100 Mbit/s tree could not
+# be measured, while 10 Mbit/s leaves the path more than twice the
+# ceiling.  Documentation/qos.rst.
 # Bands are +-10% of the expected UDP goodput (the shaper on ov counts
 # 1442-byte inner frames, iperf3 reports the 1400-byte payloads).
 set -euo pipefail
