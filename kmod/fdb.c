@@ -527,6 +527,27 @@ void ovl_fdb_flush(struct ovl_fdb *fdb, bool include_static)
 }
 
 /*
+ * Invalidates every remote's cached route: the mark or TOS the lookups
+ * used changed.  dst_cache_reset() only stamps a time, so senders racing
+ * with it are safe; the next lookup on each CPU routes afresh.  RTNL.
+ */
+void ovl_fdb_reset_routes(struct ovl_fdb *fdb)
+{
+	struct rhashtable_iter iter;
+	struct ovl_remote *r;
+
+	rhltable_walk_enter(&fdb->remotes, &iter);
+	rhashtable_walk_start(&iter);
+	while ((r = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(r))
+			continue;
+		dst_cache_reset(&r->dst_cache);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+/*
  * The device is gone.  Every remote left the table when its last dest was
  * put; their RCU callbacks touch only themselves, so no barrier is needed
  * here (module exit has one).

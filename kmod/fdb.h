@@ -140,6 +140,7 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 unsigned int ovl_fdb_age(struct ovl_fdb *fdb, unsigned long now);
 void ovl_fdb_flush(struct ovl_fdb *fdb, bool include_static);
 void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing);
+void ovl_fdb_reset_routes(struct ovl_fdb *fdb);
 bool ovl_fdb_knows_remote(struct ovl_fdb *fdb, const struct ovl_addr *ip);
 
 static inline unsigned int ovl_fdb_count(const struct ovl_fdb *fdb)

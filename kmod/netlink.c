@@ -503,6 +503,12 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	ovl_apply_fdb_cfg(ovl, cfg);
 	rcu_assign_pointer(ovl->cfg, cfg);
+	if (cfg->fwmark != old->fwmark || cfg->tos != old->tos ||
+	    cfg->tos_inherit != old->tos_inherit) {
+		/* no sender still routes with the old mark/TOS after this */
+		synchronize_net();
+		ovl_fdb_reset_routes(&ovl->fdb);
+	}
 	kfree_rcu(old, rcu);
 	return 0;
 }

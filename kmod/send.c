@@ -103,6 +103,7 @@ static struct rtable *ovl_route4(struct ovl_dev *ovl,
 		.flowi4_oif = r->key.ifindex ?: cfg->link,
 		.flowi4_tos = tos & IPTOS_TOS_MASK,
 		.flowi4_proto = proto,
+		.flowi4_mark = cfg->fwmark,	/* policy routing sees the mark */
 		.daddr = r->key.ip.ip4,
 		.saddr = cfg->local.ip4,
 	};
@@ -135,6 +136,7 @@ static struct dst_entry *ovl_route6(struct ovl_dev *ovl,
 	struct flowi6 fl6 = {
 		.flowi6_oif = r->key.ifindex ?: cfg->link,
 		.flowi6_proto = proto,
+		.flowi6_mark = cfg->fwmark,
 		.flowlabel = ip6_make_flowinfo(tos, 0),
 		.daddr = r->key.ip.ip6,
 		.saddr = cfg->local.ip6,
