@@ -265,7 +265,7 @@ static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			     OVL_VXLAN4_OVERHEAD, cfg->udp_csum);
 	if (err) {
 		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
@@ -295,7 +295,7 @@ static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			     OVL_VXLAN6_OVERHEAD, true);
 	if (err) {
 		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
@@ -391,7 +391,7 @@ static void ovl_gre_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + sizeof(struct iphdr))) {
 		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
@@ -417,7 +417,7 @@ static void ovl_gre_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(dst->dev) +
 			 dst->header_len + sizeof(struct ipv6hdr))) {
 		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
