@@ -299,6 +299,8 @@ static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 		return;
 	}
 	ovl_stamp(skb, cfg);
+	/* df unset: the source fragments (IPv6 routers never do) */
+	skb->ignore_df = !p.df;
 	udp_tunnel6_xmit_skb(dst, sk, skb, ovl->dev, &saddr, &r->key.ip.ip6,
 			     p.tos, p.ttl ?: ip6_dst_hoplimit(dst), 0, sport,
 			     r->key.port ?: cfg->port, false);
@@ -422,6 +424,7 @@ static void ovl_gre_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	}
 	ovl_stamp(skb, cfg);
 	skb_scrub_packet(skb, ovl_xnet(ovl));
+	skb->ignore_df = !p.df;		/* as in ovl_vxlan_xmit6() */
 	skb_dst_set(skb, dst);
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
