@@ -179,6 +179,8 @@ void ovl_setup(struct net_device *dev)
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->min_mtu = ETH_MIN_MTU;
+	/* newlink sets the real bound; until then let IFLA_MTU through */
+	dev->max_mtu = IP_MAX_MTU;
 	netif_keep_dst(dev);
 	eth_hw_addr_random(dev);
 }

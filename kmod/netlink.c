@@ -503,6 +503,12 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	ovl_apply_fdb_cfg(ovl, cfg);
 	rcu_assign_pointer(ovl->cfg, cfg);
+	/*
+	 * Switching remotes-only on: what was learned before came from any
+	 * sender, and would keep that sender a "known" VTEP.  Forget it.
+	 */
+	if (cfg->remotes_only && !old->remotes_only)
+		ovl_fdb_flush(&ovl->fdb, false);
 	kfree_rcu(old, rcu);
 	return 0;
 }
