@@ -604,13 +604,22 @@ static void op_fdb(struct fdev *d, bool add)
 	if (rnd_below(8)) {
 		int len;
 
-		switch (rnd_below(3)) {
+		switch (rnd_below(6)) {
 		case 0:
 			memcpy(b, addr4[rnd_below(sizeof(addr4) / 4)], 4);
 			len = 4;
 			break;
 		case 1:
 			memcpy(b, addr6[rnd_below(sizeof(addr6) / 16)], 16);
+			len = 16;
+			break;
+		case 2:
+		case 3:			/* a plausible VTEP, so adds succeed */
+			memcpy(b, addr4[1], 4);
+			len = 4;
+			break;
+		case 4:
+			memcpy(b, addr6[1], 16);
 			len = 16;
 			break;
 		default:

@@ -164,11 +164,16 @@ static void pace(void)
 static void send_ip(struct target *t, int proto, const uint8_t *l4,
 		    size_t len, size_t fragsz, int skip)
 {
+	static uint16_t next_id;
 	uint8_t pkt[2048];
-	uint32_t id = rnd() | 1;
+	uint32_t id;
 	size_t off = 0, chunk;
 	int idx = 0;
 
+	/* distinct IDs: a datagram must never join a partial one's queue */
+	if (!next_id)
+		next_id = rnd() | 1;
+	id = next_id++ ?: next_id++;
 	if (!fragsz)
 		fragsz = len;
 	do {
@@ -238,6 +243,17 @@ static void send_ip(struct target *t, int proto, const uint8_t *l4,
 	pace();
 }
 
+/*
+ * A fragment size, a multiple of 8 from 64 to 184 bytes, that cuts @len
+ * bytes in two or more.
+ */
+static size_t frag_size(size_t len)
+{
+	size_t sz = 8 * (8 + rnd_below(16));
+
+	return sz < len ? sz : 8 * ((len - 1) / 8);
+}
+
 /* A plausible inner Ethernet frame: unicast source 02:66:..., IPv4. */
 static size_t inner_frame(uint8_t *p, size_t max)
 {
@@ -293,10 +309,10 @@ static void fuzz_vxlan(struct target *t, uint32_t known, uint32_t unknown)
 	case V_UDP_LEN_LIE:
 		break;
 	case V_FRAG:
-		fragsz = 8 * (8 + rnd_below(16));
+		fragsz = frag_size(8 + plen);
 		break;
 	case V_FRAG_PARTIAL:
-		fragsz = 8 * (8 + rnd_below(8));
+		fragsz = frag_size(8 + plen);
 		skip = rnd_below(2);
 		break;
 	default:
@@ -361,7 +377,6 @@ static void fuzz_gre(struct target *t, uint32_t known, uint32_t unknown)
 			proto = 0x0800;
 		break;
 	case G_FRAG:
-		fragsz = 8 * (8 + rnd_below(16));
 		csum = rnd() & 1;
 		break;
 	default:
@@ -403,6 +418,8 @@ static void fuzz_gre(struct target *t, uint32_t known, uint32_t unknown)
 			s = s == htons(0x1234) ? htons(0x4321) : htons(0x1234);
 		memcpy(d + 4, &s, 2);
 	}
+	if (c == G_FRAG)
+		fragsz = frag_size(len);
 	send_ip(t, IPPROTO_GRE, d, len, fragsz, -1);
 	sent[c]++;
 }
