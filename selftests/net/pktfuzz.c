@@ -101,6 +101,13 @@ static const char *const cat_name[CAT_MAX] = {
 
 static unsigned long sent[CAT_MAX];
 
+/*
+ * Set in the IPv6 fragment ID of GRE: IPv6 reassembly queues are keyed
+ * without the protocol, and the VXLAN run's incomplete datagrams wait
+ * there for a minute; a GRE datagram with the same ID would join one.
+ */
+static uint32_t id_tag;
+
 struct target {
 	int family;
 	int fd;
@@ -225,7 +232,7 @@ static void send_ip(struct target *t, int proto, const uint8_t *l4,
 				memset(fh, 0, sizeof(*fh));
 				fh->ip6f_nxt = proto;
 				fh->ip6f_offlg = htons(off | (more ? 1 : 0));
-				fh->ip6f_ident = htonl(id);
+				fh->ip6f_ident = htonl(id | id_tag);
 				hl += sizeof(*fh);
 			} else {
 				ip6->ip6_nxt = proto;
@@ -487,6 +494,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	gre = !strcmp(argv[1], "gre");
+	id_tag = gre ? 0x80000000 : 0;
 	if (inet_pton(AF_INET, argv[2], &t.src4) == 1 &&
 	    inet_pton(AF_INET, argv[3], &t.dst4) == 1)
 		t.family = AF_INET;
