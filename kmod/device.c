@@ -14,7 +14,7 @@
 #include <linux/jhash.h>
 #include <net/ip_tunnels.h>
 
-static const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
+const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_RX_BAD_HEADER]		= "rx_bad_header",
 	[OVL_CNT_RX_UNKNOWN_ID]		= "rx_unknown_id",
 	[OVL_CNT_RX_RUNT]		= "rx_runt",
@@ -28,6 +28,7 @@ static const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_TX_BUM_LIMITED]	= "tx_bum_limited",
 	[OVL_CNT_TX_TOO_BIG]		= "tx_too_big",
 	[OVL_CNT_TX_PROXY_REPLIES]	= "tx_proxy_replies",
+	[OVL_CNT_TX_ENCAP_ERRORS]	= "tx_encap_errors",
 };
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
@@ -178,6 +179,8 @@ void ovl_setup(struct net_device *dev)
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->min_mtu = ETH_MIN_MTU;
+	/* newlink sets the real bound; until then let IFLA_MTU through */
+	dev->max_mtu = IP_MAX_MTU;
 	netif_keep_dst(dev);
 	eth_hw_addr_random(dev);
 }

@@ -8,6 +8,7 @@
 
 #include "fdb.h"
 
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/hashtable.h>
 #include <net/gro_cells.h>
@@ -71,6 +72,7 @@ enum ovl_counter {
 	OVL_CNT_TX_BUM_LIMITED,
 	OVL_CNT_TX_TOO_BIG,
 	OVL_CNT_TX_PROXY_REPLIES,
+	OVL_CNT_TX_ENCAP_ERRORS,
 	OVL_CNT_MAX,
 };
 
@@ -140,6 +142,7 @@ static inline void ovl_count(struct ovl_counters __percpu *c,
 }
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out);
+extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 
 void ovl_setup(struct net_device *dev);
 unsigned int ovl_default_mtu(const struct ovl_dev *ovl,

@@ -7,15 +7,33 @@
  *
  * Both kinds share one FDB, one underlay layer and one netlink style.
  * This file holds the per-namespace state and module load/unload.
+ *
+ * /proc/net/ovlnet shows, per underlay namespace, the drops that no
+ * device owns: a VNI or key without a device, a header too broken to
+ * name one.  One "name value" line per counter.
  */
 
 #include "device.h"
 #include "netlink.h"
 
 #include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <net/netns/generic.h>
 
 unsigned int ovl_net_id __read_mostly;
+
+static int ovl_net_proc_show(struct seq_file *seq, void *v)
+{
+	struct ovl_net *on = ovl_net(seq_file_single_net(seq));
+	u64 cnt[OVL_CNT_MAX];
+	int i;
+
+	ovl_counters_sum(on->counters, cnt);
+	for (i = 0; i < OVL_CNT_MAX; i++)
+		seq_printf(seq, "%s %llu\n", ovl_counter_names[i], cnt[i]);
+	return 0;
+}
 
 static int __net_init ovl_net_init(struct net *net)
 {
@@ -26,7 +44,15 @@ static int __net_init ovl_net_init(struct net *net)
 	INIT_LIST_HEAD(&on->socks);
 	hash_init(on->ids);
 	on->counters = alloc_percpu(struct ovl_counters);
-	return on->counters ? 0 : -ENOMEM;
+	if (!on->counters)
+		return -ENOMEM;
+	if (IS_ENABLED(CONFIG_PROC_FS) &&
+	    !proc_create_net_single("ovlnet", 0444, net->proc_net,
+				    ovl_net_proc_show, NULL)) {
+		free_percpu(on->counters);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* The underlay namespace is going: so are the devices that used it. */
@@ -45,6 +71,7 @@ static void __net_exit ovl_net_exit_rtnl(struct list_head *net_list,
 
 static void __net_exit ovl_net_exit(struct net *net)
 {
+	remove_proc_entry("ovlnet", net->proc_net);
 	free_percpu(ovl_net(net)->counters);
 }
 

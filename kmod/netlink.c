@@ -509,6 +509,12 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 		synchronize_net();
 		ovl_fdb_reset_routes(&ovl->fdb);
 	}
+	/*
+	 * Switching remotes-only on: what was learned before came from any
+	 * sender, and would keep that sender a "known" VTEP.  Forget it.
+	 */
+	if (cfg->remotes_only && !old->remotes_only)
+		ovl_fdb_flush(&ovl->fdb, false);
 	kfree_rcu(old, rcu);
 	return 0;
 }

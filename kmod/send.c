@@ -267,7 +267,7 @@ static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			     OVL_VXLAN4_OVERHEAD, cfg->udp_csum);
 	if (err) {
 		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
@@ -297,10 +297,12 @@ static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			     OVL_VXLAN6_OVERHEAD, true);
 	if (err) {
 		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
+	/* df unset: the source fragments (IPv6 routers never do) */
+	skb->ignore_df = !p.df;
 	udp_tunnel6_xmit_skb(dst, sk, skb, ovl->dev, &saddr, &r->key.ip.ip6,
 			     p.tos, p.ttl ?: ip6_dst_hoplimit(dst), 0, sport,
 			     r->key.port ?: cfg->port, false);
@@ -393,7 +395,7 @@ static void ovl_gre_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + sizeof(struct iphdr))) {
 		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
@@ -419,11 +421,12 @@ static void ovl_gre_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(dst->dev) +
 			 dst->header_len + sizeof(struct ipv6hdr))) {
 		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
 	ovl_stamp(skb, cfg);
 	skb_scrub_packet(skb, ovl_xnet(ovl));
+	skb->ignore_df = !p.df;		/* as in ovl_vxlan_xmit6() */
 	skb_dst_set(skb, dst);
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);

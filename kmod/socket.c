@@ -8,8 +8,8 @@
  *
  * ovl-gre: the kernel's GRE demultiplexer has one slot per GRE version,
  * owned by ip_gre when it is loaded.  Rather than fight over it, ovl-gre
- * looks at GRE packets in netfilter's LOCAL_IN (after defragmentation and
- * the filter table) and steals only those whose key one of its devices
+ * looks at GRE packets in netfilter's LOCAL_IN (after defragmentation, for
+ * IPv6 netfilter's own, and the filter table) and steals only those whose key one of its devices
  * owns; everything else continues to ip_gre, whatever the load order.
  */
 
@@ -20,6 +20,7 @@
 #include <linux/igmp.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/ipv6_stubs.h>
 #include <net/udp_tunnel.h>
 
@@ -208,6 +209,22 @@ static const struct nf_hook_ops ovl_gre_hook_ops[] = {
 	},
 };
 
+/*
+ * IPv6 reassembles fragments only after LOCAL_IN (IPv4 before it), so
+ * without netfilter's IPv6 defragmentation a fragmented GRE packet would
+ * never reach ovl_gre_hook6 whole.
+ */
+static int ovl_gre_defrag6_enable(struct net *net)
+{
+	return IS_ENABLED(CONFIG_NF_DEFRAG_IPV6) ? nf_defrag_ipv6_enable(net) : 0;
+}
+
+static void ovl_gre_defrag6_disable(struct net *net)
+{
+	if (IS_ENABLED(CONFIG_NF_DEFRAG_IPV6))
+		nf_defrag_ipv6_disable(net);
+}
+
 /* Called at creation (RTNL): ovl-gre needs the hook in its underlay. */
 int ovl_socket_attach(struct ovl_dev *ovl)
 {
@@ -217,10 +234,15 @@ int ovl_socket_attach(struct ovl_dev *ovl)
 	if (ovl->kind->id != OVL_KIND_GRE)
 		return 0;
 	if (!on->gre_users) {
-		err = nf_register_net_hooks(on->net, ovl_gre_hook_ops,
-					    ARRAY_SIZE(ovl_gre_hook_ops));
+		err = ovl_gre_defrag6_enable(on->net);
 		if (err)
 			return err;
+		err = nf_register_net_hooks(on->net, ovl_gre_hook_ops,
+					    ARRAY_SIZE(ovl_gre_hook_ops));
+		if (err) {
+			ovl_gre_defrag6_disable(on->net);
+			return err;
+		}
 	}
 	on->gre_users++;
 	return 0;
@@ -232,7 +254,9 @@ void ovl_socket_detach(struct ovl_dev *ovl)
 
 	if (ovl->kind->id != OVL_KIND_GRE)
 		return;
-	if (!--on->gre_users)
+	if (!--on->gre_users) {
 		nf_unregister_net_hooks(on->net, ovl_gre_hook_ops,
 					ARRAY_SIZE(ovl_gre_hook_ops));
+		ovl_gre_defrag6_disable(on->net);
+	}
 }

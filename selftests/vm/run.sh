@@ -158,7 +158,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
 	/usr/sbin/mausezahn /usr/bin/strace)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
-	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6
+	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6 nf_defrag_ipv6
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum

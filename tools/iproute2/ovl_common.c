@@ -525,6 +525,7 @@ static const struct {
 	[IFLA_OVL_XSTATS_TX_BUM_LIMITED] = { "tx_bum_limited",	't' },
 	[IFLA_OVL_XSTATS_TX_TOO_BIG]	= { "tx_too_big",	't' },
 	[IFLA_OVL_XSTATS_TX_PROXY_REPLIES] = { "tx_proxy_replies", 't' },
+	[IFLA_OVL_XSTATS_TX_ENCAP_ERRORS] = { "tx_encap_errors", 't' },
 };
 
 static void ovl_print_xstat(unsigned int type, __u64 val, char *group)

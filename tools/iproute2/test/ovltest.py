@@ -393,8 +393,9 @@ def print_tests(t):
     x = js['ovx4'].get('info_xstats', {})
     t.check('json: ovx4 info_xstats',
             x.get('rx_bad_header') == 1001 and
-            x.get('tx_proxy_replies') == 1013 and x.get('xstat_99') == 5 and
-            len(x) == 14, repr(x))
+            x.get('tx_proxy_replies') == 1013 and
+            x.get('tx_encap_errors') == 1014 and x.get('xstat_99') == 5 and
+            len(x) == 15, repr(x))
     d = js['ovx6']['info_data']
     t.check('json: ovx6 info_data', d == {
         'id': 16777215, 'group6': 'ff05::100', 'local6': '2001:db8::1',

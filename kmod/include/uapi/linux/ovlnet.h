@@ -86,6 +86,7 @@ enum {
 	IFLA_OVL_XSTATS_TX_BUM_LIMITED,	/* bumlimit exceeded */
 	IFLA_OVL_XSTATS_TX_TOO_BIG,	/* frame larger than the path allows */
 	IFLA_OVL_XSTATS_TX_PROXY_REPLIES, /* ARP/ND answered locally */
+	IFLA_OVL_XSTATS_TX_ENCAP_ERRORS, /* no headroom or offload setup failed */
 	__IFLA_OVL_XSTATS_MAX
 };
 

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Outer fragmentation: with the tenant MTU above what the underlay carries
+# (and df unset, the default), the sending host fragments the outer packet
+# and the receiving host must reassemble it before decapsulation, for both
+# kinds over IPv4 and IPv6.  (ovl-gre receives in netfilter LOCAL_IN; over
+# IPv6 that runs before the stack reassembles, so ovl-gre over IPv6 needs
+# netfilter's IPv6 defragmentation, which the device enables.)
+#
+#   T-h1 --br-T-- xT (mtu 3000, no dev) .. xT --br-T-- T-h2,  T in
+#   A (ovl-vxlan/IPv4) A6 (ovl-vxlan/IPv6) G (ovl-gre/IPv4) G6 (ovl-gre/IPv6)
+#                 h1 ul (mtu 1500) ===== sw ===== ul h2
+set -euo pipefail
+DIR=$(dirname "$0")
+. "$DIR/lib.sh"
+. "$DIR/topo.sh"
+
+check "modprobe ovlnet" modprobe ovlnet
+export TOPO_NO_IPV6=1
+topo_underlay 2
+n=0
+for t in "A ovl-vxlan id 100 192.0.2." "A6 ovl-vxlan id 101 2001:db8::" \
+	 "G ovl-gre key 200 192.0.2." "G6 ovl-gre key 201 2001:db8::"; do
+	read -r name kind idw id pfx <<<"$t"
+	n=$((n + 1))
+	for i in 1 2; do
+		j=$((3 - i))
+		check "h$i x$name" ip -n h$i link add x$name mtu 3000 type $kind \
+			$idw $id local $pfx$i remote $pfx$j
+		topo_tenant_bridge h$i $name x$name
+		topo_vm h$i $name 10.$n.0.$i/24 02:00:00:00:0$n:0$i
+		ip -n $name-h$i link set eth0 mtu 3000
+		ip -n h$i link set v-$name mtu 3000
+		ip -n h$i link set br-$name mtu 3000
+	done
+	check "$name: small ping" wait_for -t 10 nsx $name-h1 ping -c 1 -W 1 10.$n.0.2
+	check "$name: 2500-byte ping (outer fragmented)" \
+		wait_for -t 5 nsx $name-h1 ping -c 1 -W 1 -s 2500 10.$n.0.2
+done
+log PASS
