@@ -5,7 +5,8 @@
 #   make                 module for KVER (default: running kernel, else newest
 #                        installed Debian headers) and the iproute2 plugins
 #   make check           deps + build for every target kernel + KUnit + VM
-#                        selftests on every target kernel; last line
+#                        selftests on every target kernel + KUnit under
+#                        KASAN+UBSAN; last line
 #                        "N passed, N failed"
 #   make check-debug     the debug kernel (KASAN, UBSAN, lockdep, PROVE_RCU,
 #                        kmemleak; built once into $(CACHE)/debug-kernel), the

@@ -19,15 +19,15 @@
 #   root/lib/modules/KVER/          modules_install'ed modules, with
 #                                   build -> the built tree (for M= builds)
 #   kver                            the release string
-# The build is redone only when this script (which holds the config) or the
-# source package changes; the key is in $CACHE/debug-kernel/key.
+# The build is redone only when this script's code (which holds the config),
+# the compiler or the source package changes; the key is in
+# $CACHE/debug-kernel/key.  A redo is incremental (make in the same tree).
 # On success the last line on stdout is KVER (--print: only print it, fail
 # if the kernel is not built and current).  Build output goes to
 # $CACHE/debug-kernel/build.log; it runs under `nice -n 15` with
 # OVLNET_DEBUG_JOBS (default: nproc) jobs.
 set -euo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
 TARBALL=${OVLNET_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 D=$CACHE/debug-kernel
@@ -39,8 +39,9 @@ die() { say "ERROR: $*"; exit 1; }
 
 [ -r "$TARBALL" ] || die "$TARBALL not found (apt-get install linux-source-6.1)"
 
+# The key: the script without its comments (they don't change the kernel).
 key=$( {
-	cat "$0"
+	grep -v '^[[:space:]]*#' "$0"
 	stat -c '%n %Y %s' "$TARBALL"
 	gcc --version | head -n 1
 } | sha256sum | cut -c1-16)

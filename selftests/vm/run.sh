@@ -531,17 +531,20 @@ fi
 # --------------------------------------------------------------------------
 # Kernel splats (from any kernel line of the console, live or dmesg dump).
 # --------------------------------------------------------------------------
-SPLAT_RE='WARNING:|BUG:|BUG: KASAN|UBSAN:|inconsistent lock state|suspicious RCU usage|sleeping function called|circular locking dependency|Oops|KASAN|UBSAN|possible recursive locking|lockdep|refcount_t|unreferenced object|general protection fault|Call Trace|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected|rcu: INFO|stack-protector|list_add corruption|list_del corruption|kernel BUG'
+# Lockdep reports are "WARNING: possible ...", "WARNING: inconsistent lock
+# state", "WARNING: suspicious RCU usage", ...; a bare "lockdep" would match
+# the boot banner of a lockdep kernel ("RCU lockdep checking is enabled").
+SPLAT_RE='WARNING:|BUG:|BUG: KASAN|UBSAN:|WARNING: possible|inconsistent lock state|suspicious RCU usage|sleeping function called|circular locking dependency|lockdep is turned off|DEBUG_LOCKS_WARN_ON|Oops|KASAN|UBSAN|possible recursive locking|refcount_t|unreferenced object|general protection fault|Call Trace|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected|rcu: INFO|stack-protector|list_add corruption|list_del corruption|kernel BUG'
 splat_lines=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aE "$SPLAT_RE" | awk '!seen[$0]++' || true)
 if [ -n "$splat_lines" ]; then
 	echo "---- kernel splat(s) on $KVER ----"
-	printf '%s\n' "$splat_lines" | head -n 40
+	printf '%s\n' "$splat_lines" | head -n 40 || true
 	# Name the splat by its most telling line, not a bare "Call Trace:".
 	first=$(grep -avE 'Call Trace|^\[ *[0-9.]+\] *$' <<<"$splat_lines" | head -n 1 || true)
 	[ -n "$first" ] || first=$(head -n 1 <<<"$splat_lines")
 	# Show the first splat with its context from the log.
 	echo "---- context ----"
-	grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aF -m 1 -B 4 -A 30 -- "$(head -n 1 <<<"$splat_lines")" | head -n 35
+	grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aF -m 1 -B 4 -A 30 -- "$(head -n 1 <<<"$splat_lines")" | head -n 35 || true
 	echo "---- end of splat ----"
 	first=${first#*] }
 	host_fail kernel-splat "kernel warning/oops in dmesg: ${first:0:100}"
@@ -554,7 +557,7 @@ nleak=$(grep -aoE '^kmemleak [0-9]+' "$RES" | awk '{print $2}' | tail -n 1 || tr
 if [ -n "$nleak" ] && [ "$nleak" -gt 0 ]; then
 	echo "---- kmemleak on $KVER: $nleak unreferenced object(s) ----"
 	sed -n '/^----- kmemleak begin -----$/,/^----- kmemleak end -----$/p' "$LOG" |
-		sed '1d;$d' | head -n 60
+		sed '1d;$d' | head -n 60 || true
 	echo "---- end of kmemleak ----"
 	owner=$(sed -n '/^----- kmemleak begin -----$/,/^----- kmemleak end -----$/p' "$LOG" |
 		grep -aoE '\[ovlnet\]' | head -n 1 || true)
