@@ -196,7 +196,8 @@ if [ -f selftests/bench/run.sh ]; then
 fi
 
 # The full debug-kernel run does not fit CI's 90 minutes (see
-# Documentation/testing.rst); its KUnit-under-KASAN part does.
+# Documentation/architecture.rst, "Debug kernel"); its KUnit-under-KASAN
+# part does.
 if [ -f selftests/kunit/run.sh ]; then
 	kunit_phase "kunit kasan" --kasan
 fi
