@@ -5,8 +5,12 @@
 #   make                 module for KVER (default: running kernel, else newest
 #                        installed Debian headers) and the iproute2 plugins
 #   make check           deps + build for every target kernel + KUnit + VM
-#                        selftests on every target kernel; last line
+#                        selftests on every target kernel + KUnit under
+#                        KASAN+UBSAN; last line
 #                        "N passed, N failed"
+#   make check-debug     the debug kernel (KASAN, UBSAN, lockdep, PROVE_RCU,
+#                        kmemleak; built once into $(CACHE)/debug-kernel), the
+#                        VM selftests on it, KUnit under KASAN+UBSAN
 #   make selftests KVER=... T=name   VM selftests by hand
 #   make kunit           KUnit suites in UML
 #   make demo            the seeds' picture, narrated, in a VM
@@ -20,7 +24,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 CACHE ?= $(or $(OVLNET_CACHE),$(HOME)/.cache/ovlnet)
 export CACHE
 
-.PHONY: all module tools clean install deps check selftests kunit demo bench \
+.PHONY: all module tools clean install deps check check-debug selftests kunit \
+	demo bench \
 	style sparse modules_install
 
 all: module tools
@@ -53,6 +58,9 @@ sparse:
 
 check:
 	$(TOP)/selftests/check.sh
+
+check-debug:
+	$(TOP)/selftests/check.sh --debug
 
 selftests:
 	$(TOP)/tools/deps.sh --quiet

@@ -5,10 +5,24 @@
 # N skipped":
 #   deps; per target kernel: module build (W=1, no warnings) and sparse;
 #   checkpatch style; KUnit (selftests/kunit/run.sh, if present); the VM
-#   selftests on every target kernel; the quick benchmark (if present).
+#   selftests on every target kernel; the quick benchmark (if present);
+#   KUnit again under KASAN+UBSAN (selftests/kunit/run.sh --kasan).
+#
+#   selftests/check.sh --debug      (`make check-debug`)
+#   deps; the debug kernel (tools/build-debug-kernel.sh: KASAN, UBSAN,
+#   lockdep, PROVE_RCU, kmemleak, DEBUG_ATOMIC_SLEEP; cached); the module
+#   built against it (W=1); every VM selftest booted on it, where any
+#   kernel report or kmemleak object fails; KUnit under KASAN+UBSAN.
 # Every "ok"/"not ok" line counts; "ok ... # SKIP" counts as skipped.
 # Exit 1 if anything failed or nothing passed.
 set -euo pipefail
+
+DEBUG=0
+case "${1:-}" in
+--debug) DEBUG=1 ;;
+"") ;;
+*) echo "usage: $0 [--debug]" >&2; exit 2 ;;
+esac
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -62,6 +76,74 @@ phase_start deps
 if tools/deps.sh --quiet; then :; else result fail deps "tools/deps.sh failed"; fi
 phase_end
 
+kunit_phase() # name [run.sh args]
+{
+	local name=$1 rc=0
+	shift
+	phase_start "$name"
+	bash selftests/kunit/run.sh "$@" 2>&1 | tee "$OUT" || rc=${PIPESTATUS[0]}
+	count_tap "$OUT"
+	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		result fail "$name" "selftests/kunit/run.sh $* exit $rc"
+	fi
+	echo "$name: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+	phase_end
+}
+
+summary()
+{
+	echo
+	echo "=== summary ==="
+	for p in "${PHASES[@]}"; do
+		echo "  time  $p"
+	done
+	echo "  total: $(($(date +%s) - T_ALL))s"
+	if [ ${#FAILS[@]} -gt 0 ]; then
+		echo "failures:"
+		for f in "${FAILS[@]}"; do
+			echo "  - $f"
+		done
+	fi
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+if [ $DEBUG -eq 1 ]; then
+	DK=$CACHE/debug-kernel
+	phase_start "debug kernel"
+	if dkver=$(tools/build-debug-kernel.sh | tail -n 1); then
+		result ok "debug kernel $dkver"
+	else
+		result fail "debug kernel" "tools/build-debug-kernel.sh failed"
+	fi
+	phase_end
+	if [ -n "${dkver:-}" ]; then
+		phase_start "build $dkver"
+		if OVLNET_KDIR=$DK/root/lib/modules/$dkver/build \
+			tools/build-module.sh "$dkver" >/dev/null; then
+			result ok "build $dkver"
+		else
+			result fail "build $dkver" "build failed or warned"
+		fi
+		phase_end
+		# Everything runs several times slower under KASAN+lockdep in TCG.
+		phase_start "vm selftests $dkver"
+		rc=0
+		selftests/vm/run.sh --kver "$dkver" --kernel "$DK/bzImage" \
+			--modroot "$DK/root" --timeout 5400 --test-timeout 1200 |
+			tee "$OUT" || rc=${PIPESTATUS[0]}
+		count_tap "$OUT"
+		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+			result fail "vm $dkver" "selftests/vm/run.sh exit $rc"
+		fi
+		echo "vm $dkver: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+		phase_end
+	fi
+	kunit_phase "kunit kasan" --kasan
+	summary
+	exit
+fi
+
 mapfile -t KVERS < <(tools/kvers.sh targets)
 if [ ${#KVERS[@]} -eq 0 ]; then
 	result fail kernels "no target kernel headers installed (tools/deps.sh)"
@@ -87,16 +169,8 @@ phase_start style
 if tools/style.sh; then result ok style; else result fail style "checkpatch"; fi
 phase_end
 
-if [ -x selftests/kunit/run.sh ] || [ -f selftests/kunit/run.sh ]; then
-	phase_start kunit
-	rc=0
-	bash selftests/kunit/run.sh 2>&1 | tee "$OUT" || rc=${PIPESTATUS[0]}
-	count_tap "$OUT"
-	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-		result fail kunit "selftests/kunit/run.sh exit $rc"
-	fi
-	echo "kunit: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
-	phase_end
+if [ -f selftests/kunit/run.sh ]; then
+	kunit_phase kunit
 fi
 
 for k in "${KVERS[@]}"; do
@@ -121,17 +195,11 @@ if [ -f selftests/bench/run.sh ]; then
 	phase_end
 fi
 
-echo
-echo "=== summary ==="
-for p in "${PHASES[@]}"; do
-	echo "  time  $p"
-done
-echo "  total: $(($(date +%s) - T_ALL))s"
-if [ ${#FAILS[@]} -gt 0 ]; then
-	echo "failures:"
-	for f in "${FAILS[@]}"; do
-		echo "  - $f"
-	done
+# The full debug-kernel run does not fit CI's 90 minutes (see
+# Documentation/architecture.rst, "Debug kernel"); its KUnit-under-KASAN
+# part does.
+if [ -f selftests/kunit/run.sh ]; then
+	kunit_phase "kunit kasan" --kasan
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+
+summary

@@ -10,6 +10,8 @@
 # with `make -C /lib/modules/KVER/build M=... W=1 modules`.  Any compiler or
 # modpost warning fails the build.  --sparse additionally runs sparse over
 # every source file (C=2) and fails on any sparse warning or error.
+# OVLNET_KDIR overrides the kernel tree (e.g. the debug kernel's, see
+# tools/build-debug-kernel.sh).
 # On success the last line on stdout is the path of the built .ko; the build
 # output goes to stderr.
 set -euo pipefail
@@ -23,7 +25,7 @@ KVER=${1:?usage: $0 [--sparse] KVER}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 SRC=${OVLNET_SRC:-$TOP}
 CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
-KDIR=/lib/modules/$KVER/build
+KDIR=${OVLNET_KDIR:-/lib/modules/$KVER/build}
 B=$CACHE/build/$KVER
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -8,6 +8,7 @@
 #
 #   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
 #                       [--test-timeout SEC] [--append "cmdline"]
+#                       [--kernel IMAGE --modroot DIR]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
@@ -22,6 +23,14 @@
 # multi-threaded TCG, the guest kernel's live text patching (static keys
 # flipping, e.g. when iperf3 enables timestamps) intermittently oopses on a
 # stale int3 in another vCPU's translated code.
+# --kernel/--modroot boot a self-built kernel (tools/build-debug-kernel.sh)
+# instead of /boot/vmlinuz-KVER: modules come from DIR/lib/modules/KVER and
+# ovlnet.ko is built against DIR/lib/modules/KVER/build.
+# With a kmemleak kernel (/sys/kernel/debug/kmemleak), the guest scans once
+# right after boot and clears what it found (the kernel's own boot-time
+# objects), and scans twice again after the last test and after deleting
+# every namespace and device: any object reported then fails the run
+# ("not ok ... kmemleak").
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -40,10 +49,12 @@ RUN_ARGS=
 TIMEOUT=900
 TEST_TIMEOUT=300
 APPEND=
+KERNEL=
+MODROOT=
 
 usage()
 {
-	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -57,6 +68,8 @@ while [ $# -gt 0 ]; do
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--test-timeout) TEST_TIMEOUT=$2; TT_SET=1; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
+	--kernel) KERNEL=$2; shift 2 ;;
+	--modroot) MODROOT=$(cd "$2" && pwd); shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -67,8 +80,13 @@ if [ -z "${TT_SET:-}" ] && [ "$TEST_TIMEOUT" -ge "$TIMEOUT" ]; then
 	TEST_TIMEOUT=$((TIMEOUT > 20 ? TIMEOUT - 10 : TIMEOUT))
 fi
 
-KERNEL=/boot/vmlinuz-$KVER
+[ -n "$KERNEL" ] || KERNEL=/boot/vmlinuz-$KVER
+# MODDIR: the guest's path; HMODDIR: where the modules are on the host.
 MODDIR=/lib/modules/$KVER
+HMODDIR=$MODROOT$MODDIR
+if [ -n "$MODROOT" ]; then
+	export OVLNET_KDIR=$HMODDIR/build
+fi
 VMD=$CACHE/vm/$KVER
 ROOT=$VMD/root
 mkdir -p "$VMD"
@@ -83,7 +101,7 @@ say() { echo "vm[$KVER]: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 [ -r "$KERNEL" ] || die "$KERNEL not found (tools/deps.sh)"
-[ -e "$MODDIR/modules.dep" ] || die "$MODDIR/modules.dep not found"
+[ -e "$HMODDIR/modules.dep" ] || die "$HMODDIR/modules.dep not found"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (tools/deps.sh)"
 
 T0=$(date +%s.%N)
@@ -174,7 +192,7 @@ key=$( {
 	echo "${BINS[*]} ${OPT_BINS[*]} ${MODS[*]}"
 	dpkg-query -W busybox-static iproute2 bridge-utils iperf3 tcpdump ethtool \
 		bash coreutils kmod iputils-ping procps libc6 2>/dev/null || true
-	stat -c '%n %Y %s' "$MODDIR/modules.dep" "$KERNEL"
+	stat -c '%n %Y %s' "$HMODDIR/modules.dep" "$KERNEL"
 } | sha256sum | cut -c1-16)
 
 copy_file() # host-path -> same path under $ROOT (following symlinks)
@@ -255,13 +273,13 @@ build_static()
 	# In-tree modules: dependency closure, decompressed.
 	mkdir -p "$ROOT$MODDIR"
 	for a in "${MODS[@]}"; do
-		if ! out=$(modprobe -S "$KVER" --show-depends "$a" 2>/dev/null); then
+		if ! out=$(modprobe ${MODROOT:+-d "$MODROOT"} -S "$KVER" --show-depends "$a" 2>/dev/null); then
 			say "note: module $a not available for $KVER"
 			continue
 		fi
 		while read -r w path _; do
 			[ "$w" = insmod ] || continue
-			rel=${path#"$MODDIR"/}
+			rel=${path#"$HMODDIR"/}
 			ko=$ROOT$MODDIR/${rel%.xz}
 			ko=${ko%.zst}
 			[ -e "$ko" ] && continue
@@ -275,7 +293,7 @@ build_static()
 		done <<<"$out"
 	done
 	for a in modules.order modules.builtin modules.builtin.modinfo; do
-		[ -e "$MODDIR/$a" ] && cp "$MODDIR/$a" "$ROOT$MODDIR/$a"
+		[ -e "$HMODDIR/$a" ] && cp "$HMODDIR/$a" "$ROOT$MODDIR/$a"
 	done
 	# modules.order names .ko.xz on 6.12; depmod only uses it for ordering.
 	sed -i 's/\.ko\.\(xz\|zst\)$/.ko/' "$ROOT$MODDIR/modules.order" 2>/dev/null || true
@@ -363,6 +381,18 @@ res() { echo "$*"; echo "$*" >&3; }
 
 echo "# init: userspace up after $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
 
+# kmemleak (debug kernels): what the kernel leaked while booting is not ours;
+# scan once now and forget it, so the final scan shows only the tests' leaks.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ -w $KMEMLEAK ]; then
+	echo "# kmemleak: baseline scan"
+	echo scan >$KMEMLEAK
+	sleep 1
+	echo scan >$KMEMLEAK
+	echo "# kmemleak: $(grep -c '^unreferenced object' $KMEMLEAK) boot-time object(s) cleared"
+	echo clear >$KMEMLEAK
+fi
+
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
 	local tpid rc teepid i
@@ -418,6 +448,22 @@ else
 			[ "$dev" = lo ] || ip link del "$dev" 2>/dev/null   # fallback devs stay
 		done
 	done
+fi
+if [ -w $KMEMLEAK ]; then
+	# Every namespace and device of the last test is gone (above); let
+	# RCU callbacks and deferred frees run, then scan twice (an object is
+	# only reported once it has been seen unreferenced and unchanged).
+	for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		ip netns del "$ns" 2>/dev/null
+	done
+	sleep 5
+	echo scan >$KMEMLEAK
+	sleep 5
+	echo scan >$KMEMLEAK
+	echo "----- kmemleak begin -----"
+	cat $KMEMLEAK
+	echo "----- kmemleak end -----"
+	echo "kmemleak $(grep -c '^unreferenced object' $KMEMLEAK)" >&3
 fi
 echo "----- dmesg begin -----"
 dmesg
@@ -485,20 +531,37 @@ fi
 # --------------------------------------------------------------------------
 # Kernel splats (from any kernel line of the console, live or dmesg dump).
 # --------------------------------------------------------------------------
-SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|possible recursive locking|lockdep|refcount_t|unreferenced object|general protection fault|Call Trace|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected|rcu: INFO|stack-protector|list_add corruption|list_del corruption|kernel BUG'
+# Lockdep reports are "WARNING: possible ...", "WARNING: inconsistent lock
+# state", "WARNING: suspicious RCU usage", ...; a bare "lockdep" would match
+# the boot banner of a lockdep kernel ("RCU lockdep checking is enabled").
+SPLAT_RE='WARNING:|BUG:|BUG: KASAN|UBSAN:|WARNING: possible|inconsistent lock state|suspicious RCU usage|sleeping function called|circular locking dependency|lockdep is turned off|DEBUG_LOCKS_WARN_ON|Oops|KASAN|UBSAN|possible recursive locking|refcount_t|unreferenced object|general protection fault|Call Trace|Kernel panic|soft lockup|hard LOCKUP|blocked for more than|rcu_sched self-detected|rcu: INFO|stack-protector|list_add corruption|list_del corruption|kernel BUG'
 splat_lines=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aE "$SPLAT_RE" | awk '!seen[$0]++' || true)
 if [ -n "$splat_lines" ]; then
 	echo "---- kernel splat(s) on $KVER ----"
-	printf '%s\n' "$splat_lines" | head -n 40
+	printf '%s\n' "$splat_lines" | head -n 40 || true
 	# Name the splat by its most telling line, not a bare "Call Trace:".
 	first=$(grep -avE 'Call Trace|^\[ *[0-9.]+\] *$' <<<"$splat_lines" | head -n 1 || true)
 	[ -n "$first" ] || first=$(head -n 1 <<<"$splat_lines")
 	# Show the first splat with its context from the log.
 	echo "---- context ----"
-	grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aF -m 1 -B 4 -A 30 -- "$(head -n 1 <<<"$splat_lines")" | head -n 35
+	grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$LOG" | grep -aF -m 1 -B 4 -A 30 -- "$(head -n 1 <<<"$splat_lines")" | head -n 35 || true
 	echo "---- end of splat ----"
 	first=${first#*] }
 	host_fail kernel-splat "kernel warning/oops in dmesg: ${first:0:100}"
+fi
+
+# kmemleak: the guest's final scans found objects nobody references.  All
+# count, not only ovlnet's (a leaked skb or dst shows the core's allocator
+# as its owner): the boot-time ones were cleared before the first test.
+nleak=$(grep -aoE '^kmemleak [0-9]+' "$RES" | awk '{print $2}' | tail -n 1 || true)
+if [ -n "$nleak" ] && [ "$nleak" -gt 0 ]; then
+	echo "---- kmemleak on $KVER: $nleak unreferenced object(s) ----"
+	sed -n '/^----- kmemleak begin -----$/,/^----- kmemleak end -----$/p' "$LOG" |
+		sed '1d;$d' | head -n 60 || true
+	echo "---- end of kmemleak ----"
+	owner=$(sed -n '/^----- kmemleak begin -----$/,/^----- kmemleak end -----$/p' "$LOG" |
+		grep -aoE '\[ovlnet\]' | head -n 1 || true)
+	host_fail kmemleak "$nleak unreferenced object(s)${owner:+, ovlnet in a backtrace} (see $LOG)"
 fi
 
 # --------------------------------------------------------------------------
