@@ -22,6 +22,7 @@
 # multi-threaded TCG, the guest kernel's live text patching (static keys
 # flipping, e.g. when iperf3 enables timestamps) intermittently oopses on a
 # stale int3 in another vCPU's translated code.
+# Guest memory: 2048 MiB, OVLNET_VM_MEM=MiB to change (make bench uses more).
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -444,7 +445,7 @@ TB=$(date +%s.%N)
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m 2048 \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
