@@ -26,6 +26,12 @@
 #
 #   guest.sh [--rounds N] [--dur SEC] [--devs N] [--fdb SMALL:BIG]
 #            [--flood N] [--scale-rounds N] [--parts traffic,fdb,learn,devs]
+#            [--cases C1,C2,...] [--dev-kinds vx,ox,oxq] [--prof-reps N]
+# (--parts profile: kernel functions per ping round trip, see part_profile)
+#
+# For profiling, two more cases: oq4 and gq4 are ox4 and og4 with the
+# noqueue root qdisc (no queue, no qdisc lock on transmit, like the in-tree
+# drivers), and dev kind oxq is ovl-vxlan with noqueue.
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/../lib.sh"
@@ -34,6 +40,9 @@ B=$DIR/../bench_net
 
 ROUNDS=1 DUR=2 DEVS=200 FDB_SMALL=1000 FDB_BIG=10000 FLOOD=5000 SROUNDS=1
 PARTS="traffic fdb learn devs"
+CASES=""
+DEV_KINDS="vx ox"
+PROF_REPS=2
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -43,12 +52,19 @@ while [ $# -gt 0 ]; do
 	--flood) FLOOD=$2; shift 2 ;;
 	--scale-rounds) SROUNDS=$2; shift 2 ;;
 	--parts) PARTS=${2//,/ }; shift 2 ;;
+	--cases) CASES=${2//,/ }; shift 2 ;;
+	--dev-kinds) DEV_KINDS=${2//,/ }; shift 2 ;;
+	--prof-reps) PROF_REPS=$2; shift 2 ;;
 	*) fail "unknown argument $1" ;;
 	esac
 done
 
 CASES_ALL="raw vx4 ox4 gt4 og4 on4 vx6 ox6 gt6 og6 on6"
 CASES_V4="raw vx4 ox4 gt4 og4 on4"
+if [ -n "$CASES" ]; then
+	CASES_ALL=$CASES
+	CASES_V4=$(for c in $CASES; do [[ $c == *6 ]] || echo "$c"; done | tr '\n' ' ')
+fi
 ERRORS=0
 
 emit() { echo "BENCH,$1,$2,$3,$4"; }
@@ -85,6 +101,10 @@ case_dev()
 	gt4) ip -n "h$i" link add "$c" type gretap key 204 local "$l4" remote "$r4" ;;
 	gt6) ip -n "h$i" link add "$c" type ip6gretap key 206 local "$l6" remote "$r6" ;;
 	og4) ip -n "h$i" link add "$c" type ovl-gre key 214 local "$l4" remote "$r4" ;;
+	oq4) ip -n "h$i" link add "$c" type ovl-vxlan id 115 local "$l4" remote "$r4" dstport 4790 dev ul &&
+		tc -n "h$i" qdisc replace dev "$c" root noqueue ;;
+	gq4) ip -n "h$i" link add "$c" type ovl-gre key 215 local "$l4" remote "$r4" &&
+		tc -n "h$i" qdisc replace dev "$c" root noqueue ;;
 	og6) ip -n "h$i" link add "$c" type ovl-gre key 216 local "$l6" remote "$r6" ;;
 	on4) ip -n "h$i" link add "$c" type ovl-gre key 0x224 local "$l4" remote "$r4" nvgre ;;
 	on6) ip -n "h$i" link add "$c" type ovl-gre key 0x226 local "$l6" remote "$r6" nvgre ;;
@@ -99,11 +119,10 @@ case_dev()
 # Subnet per case.
 declare -A NET=()
 k=0
-for c in $CASES_ALL fs fb lvx lox; do
+for c in raw vx4 ox4 gt4 og4 on4 vx6 ox6 gt6 og6 on6 fs fb lvx lox oq4 gq4; do
 	k=$((k + 1))
 	NET[$c]=$k
 done
-[ "${NET[fb]}" != "${NET[fs]}" ] || fail "subnet table"
 
 vm_ip() { echo "10.20.${NET[$1]}.$2"; }
 
@@ -158,7 +177,7 @@ part_traffic()
 {
 	local r p c v p50 p99 tps TB
 	for c in $CASES_ALL; do
-		setup_case "$c"
+		[ -e "/run/netns/$c-h1" ] || setup_case "$c"
 	done
 	log "all $(echo $CASES_ALL | wc -w) cases up"
 	TB=$(now)
@@ -274,15 +293,23 @@ part_devs()
 		printf "link add d%d group 7 up type vxlan id %d local 192.0.2.1 dstport 4789\n", i, i }' >/tmp/vx.add
 	awk -v n="$DEVS" 'BEGIN { for (i = 1; i <= n; i++)
 		printf "link add d%d group 7 up type ovl-vxlan id %d local 192.0.2.1 dstport 4790\n", i, i }' >/tmp/ox.add
+	awk -v n="$DEVS" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "link add d%d group 7 type ovl-vxlan id %d local 192.0.2.1 dstport 4790\n", i, i }' >/tmp/oxq.add
+	awk -v n="$DEVS" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "qdisc replace dev d%d root noqueue\n", i }' >/tmp/oxq.tc
 	for ((r = 1; r <= SROUNDS; r++)); do
-		for c in vxlan ovx; do
-			name=$([ $c = vxlan ] && echo vx || echo ox)
+		for name in $DEV_KINDS; do
+			c=$name
 			sync
 			sleep 1
 			s0=$(meminfo Slab) f0=$(meminfo MemFree)
 			slabsnap /tmp/slab0
 			t0=$(now)
 			ip -n sc -batch "/tmp/$name.add" >/tmp/batch.out 2>&1 || { head -n 3 /tmp/batch.out; miss "$name" dev_create "$r" "ip -batch add failed"; continue; }
+			if [ "$name" = oxq ]; then
+				tc -n sc -batch /tmp/oxq.tc || miss "$name" dev_create "$r" "tc -batch failed"
+				ip -n sc link set group 7 up
+			fi
 			t1=$(now)
 			sleep 1
 			s1=$(meminfo Slab) f1=$(meminfo MemFree)
@@ -299,6 +326,58 @@ part_devs()
 			emit "$name" dev_mem_kb "$r" "$(awk -v a="$f0" -v b="$f1" -v n="$DEVS" 'BEGIN{printf "%.2f", (a - b) / n}')"
 			log "$c: $DEVS devices created in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s, deleted in $(awk -v a="$t2" -v b="$t3" 'BEGIN{printf "%.1f", b - a}') s"
 		done
+	done
+}
+
+# --- Profile: kernel functions executed per ping round trip ---------------
+# The function_graph tracer, limited to what runs under __dev_queue_xmit
+# and net_rx_action (i.e. the packet path: VM stack's transmit, bridge,
+# encap, underlay, decap, bridge, VM, and back), counts the kernel
+# functions called while each case's h1 VM pings its peer PINGS times.
+# Calls per round trip compare the paths; /tmp/prof.CASE.ROUND keeps the
+# calls by function, and the functions whose counts differ most between two
+# cases are printed as "PROFILE,a-vs-b,function,calls per round trip".
+part_profile()
+{
+	local T=/sys/kernel/tracing c r n w pings=10 a b
+	[ -e $T/trace ] || mount -t tracefs tracefs $T 2>/dev/null || true
+	[ -e $T/trace ] || T=/sys/kernel/debug/tracing
+	[ -e $T/trace ] || { miss profile trace 0 "no tracefs"; return 0; }
+	for c in $CASES_ALL; do
+		[ -e "/run/netns/$c-h1" ] || setup_case "$c"
+	done
+	echo 0 >$T/tracing_on
+	echo 16384 >$T/buffer_size_kb
+	printf '%s\n' __dev_queue_xmit net_rx_action >$T/set_graph_function
+	echo function_graph >$T/current_tracer
+	echo 0 >$T/options/funcgraph-irqs 2>/dev/null || true
+	for ((r = 1; r <= PROF_REPS; r++)); do
+		for c in $CASES_V4; do
+			nsx "$c-h1" ping -c 2 -i 0.2 -W 1 "$(vm_ip "$c" 2)" >/dev/null || true
+			echo >$T/trace
+			echo 1 >$T/tracing_on
+			nsx "$c-h1" ping -c $pings -i 0.05 -W 1 "$(vm_ip "$c" 2)" >/dev/null ||
+				miss "$c" profile "$r" "ping failed"
+			echo 0 >$T/tracing_on
+			w=$(awk '/entries-in-buffer/ { split($NF, a, "/"); print (a[1] == a[2]) ? "ok" : "overrun"; exit }' $T/trace)
+			grep -o '[A-Za-z0-9_.]*() [{;]' $T/trace | sed 's/() .*//' | sort | uniq -c |
+				awk -v p=$pings '{ printf "%s %.1f\n", $2, $1 / p }' >/tmp/prof.$c.$r
+			n=$(awk '{ s += $2 } END { printf "%.0f", s }' /tmp/prof.$c.$r)
+			[ "$w" != overrun ] || log "$c: trace buffer overrun, count is a lower bound"
+			emit "$c" fn_per_ping "$r" "$n"
+		done
+	done
+	echo nop >$T/current_tracer
+	echo >$T/set_graph_function
+	echo 1408 >$T/buffer_size_kb
+	for ab in ox4:vx4 og4:gt4 on4:gt4 oq4:vx4 gq4:gt4 oq4:ox4 gq4:og4 ox4:raw; do
+		a=${ab%:*} b=${ab#*:}
+		[ -e "/tmp/prof.$a.1" ] && [ -e "/tmp/prof.$b.1" ] || continue
+		awk -v tag="$a-vs-$b" 'NR == FNR { x[$1] = $2; next } { y[$1] = $2 }
+			END { for (f in x) d[f] = x[f] - y[f]; for (f in y) if (!(f in x)) d[f] = -y[f];
+			      for (f in d) if (d[f] >= 1 || d[f] <= -1) printf "PROFILE,%s,%s,%+.1f\n", tag, f, d[f] }' \
+			"/tmp/prof.$a.1" "/tmp/prof.$b.1" | sort -t, -k4 -g | awk '{ l[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) if (i <= 12 || i > NR - 25) print l[i] }'
 	done
 }
 

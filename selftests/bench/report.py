@@ -18,11 +18,13 @@ LABEL = {
     'gt4': 'gretap/4', 'og4': 'ovl-gre/4', 'on4': 'ovl-nvgre/4',
     'vx6': 'vxlan/6', 'ox6': 'ovl-vxlan/6', 'gt6': 'ip6gretap/6',
     'og6': 'ovl-gre/6', 'on6': 'ovl-nvgre/6',
-    'fs': 'ovl-vxlan small FDB', 'fb': 'ovl-vxlan big FDB',
+    'fs': 'small FDB', 'fb': 'big FDB',
     'lvx': 'vxlan', 'lox': 'ovl-vxlan', 'vx': 'vxlan', 'ox': 'ovl-vxlan',
+    'oq4': 'ovl-vxlan/4 noqueue', 'gq4': 'ovl-gre/4 noqueue',
+    'oxq': 'ovl-vxlan noqueue',
 }
 TRAFFIC = ['raw', 'vx4', 'ox4', 'gt4', 'og4', 'on4',
-           'vx6', 'ox6', 'gt6', 'og6', 'on6']
+           'vx6', 'ox6', 'gt6', 'og6', 'on6', 'oq4', 'gq4']
 METRICS = [  # name, header, unit, higher is better
     ('tcp1', 'TCP 1 str', 'Mbit/s', True),
     ('tcp4', 'TCP 4 str', 'Mbit/s', True),
@@ -32,7 +34,8 @@ METRICS = [  # name, header, unit, higher is better
     ('rr_tps', 'RR', 'trans/s', True),
 ]
 PAIRS = [('ox4', 'vx4'), ('ox6', 'vx6'), ('og4', 'gt4'), ('og6', 'gt6'),
-         ('on4', 'gt4'), ('on6', 'gt6')]
+         ('on4', 'gt4'), ('on6', 'gt6'), ('oq4', 'vx4'), ('gq4', 'gt4'),
+         ('oq4', 'ox4'), ('gq4', 'og4')]
 HIGHER = {m[0]: m[3] for m in METRICS}
 
 
@@ -117,28 +120,38 @@ def report(kvers, vals, args):
                    '(latency: in-tree/ovl)' % k)
         rows = [['ratio'] + [h for _, h, _, _ in METRICS]]
         for a, b in PAIRS:
+            if not stat(vals, k, a, 'tcp1') or not stat(vals, k, b, 'tcp1'):
+                continue
             rows.append(['%s / %s' % (LABEL[a], LABEL[b])] +
                         [fmt(gain(vals, k, a, b, m)) for m, *_ in METRICS])
-        for a in ['ox4', 'ox6', 'og4', 'og6', 'on4', 'on6']:
+        for a in ['ox4', 'ox6', 'og4', 'og6', 'on4', 'on6', 'oq4', 'gq4']:
+            if not stat(vals, k, a, 'tcp1') or not stat(vals, k, 'raw', 'tcp1'):
+                continue
             rows.append(['%s / raw' % LABEL[a]] +
                         [fmt(gain(vals, k, a, 'raw', m)) for m, *_ in METRICS])
         table(rows, out)
 
         out.append('')
         out.append('### %s: scale' % k)
-        rows = [['scale', 'in-tree vxlan', 'ovl-vxlan', 'ovl better by']]
+        oxq = bool(stat(vals, k, 'oxq', 'dev_create_s'))
+        rows = [['scale', 'in-tree vxlan', 'ovl-vxlan', 'ovl better by'] +
+                (['ovl-vxlan noqueue', 'better by'] if oxq else [])]
         for m, what in [('dev_create_s', 'create N devices (s)'),
                         ('dev_delete_s', 'delete N devices (s)'),
                         ('dev_slab_kb', 'slab per device (KiB)'),
                         ('dev_mem_kb', 'memory per device (KiB)')]:
             rows.append([what, cell(stat(vals, k, 'vx', m)),
                          cell(stat(vals, k, 'ox', m)),
-                         fmt(_lower_gain(vals, k, 'ox', 'vx', m))])
+                         fmt(_lower_gain(vals, k, 'ox', 'vx', m))] +
+                        ([cell(stat(vals, k, 'oxq', m)),
+                          fmt(_lower_gain(vals, k, 'oxq', 'vx', m))] if oxq else []))
         rows.append(['learning (entries/s)', cell(stat(vals, k, 'lvx', 'learn_rate')),
                      cell(stat(vals, k, 'lox', 'learn_rate')),
-                     fmt(_higher_gain(vals, k, 'lox', 'lvx', 'learn_rate'))])
+                     fmt(_higher_gain(vals, k, 'lox', 'lvx', 'learn_rate'))] +
+                    (['', ''] if oxq else []))
         rows.append(['learned of flood (%)', cell(stat(vals, k, 'lvx', 'learn_pct')),
-                     cell(stat(vals, k, 'lox', 'learn_pct')), ''])
+                     cell(stat(vals, k, 'lox', 'learn_pct')), ''] +
+                    (['', ''] if oxq else []))
         table(rows, out)
         fs, fb = stat(vals, k, 'fs', 'fdb_entries'), stat(vals, k, 'fb', 'fdb_entries')
         if fs and fb:
@@ -150,6 +163,16 @@ def report(kvers, vals, args):
                          fmt(_higher_gain(vals, k, 'fb', 'fs', 'pps'))])
             rows.append(['fill time (s)', cell(stat(vals, k, 'fs', 'fdb_fill_s')),
                          cell(stat(vals, k, 'fb', 'fdb_fill_s')), ''])
+            table(rows, out)
+
+        prof = [c for c in TRAFFIC if stat(vals, k, c, 'fn_per_ping')]
+        if prof:
+            out.append('')
+            out.append('### %s: kernel functions per ping round trip '
+                       '(function_graph under __dev_queue_xmit and net_rx_action)' % k)
+            rows = [['case', 'functions']]
+            for c in prof:
+                rows.append([LABEL[c], cell(stat(vals, k, c, 'fn_per_ping'))])
             table(rows, out)
 
         # targets
@@ -172,8 +195,8 @@ def report(kvers, vals, args):
         tgt('FDB big vs small pps', _higher_gain(vals, k, 'fb', 'fs', 'pps'), 0.95)
         tgt('10k devices: create time vs vxlan',
             _lower_gain(vals, k, 'ox', 'vx', 'dev_create_s'), 1.0)
-        tgt('10k devices: memory vs vxlan',
-            _lower_gain(vals, k, 'ox', 'vx', 'dev_mem_kb'), 1.0)
+        tgt('10k devices: slab per device vs vxlan',
+            _lower_gain(vals, k, 'ox', 'vx', 'dev_slab_kb'), 1.0)
     out.append('')
     out.append('## targets (ratio >1 = ovl better; latency compares p50)')
     out.extend(verdicts)
@@ -220,15 +243,16 @@ def plots(kvers, vals, outdir, title):
                 f.write('"%s" %s\n' % (LABEL[c], ' '.join(cols)))
         return path
 
-    def bars(png, path, ncol_titles, ylabel, ptitle, width=1000):
+    def bars(png, path, ncol_titles, ylabel, ptitle, width=1000, log=False):
         gp.append('set terminal pngcairo size %d,420 font ",9"' % width)
+        gp.append('set logscale y' if log else 'unset logscale y')
         gp.append('set output "%s"' % os.path.join(outdir, png))
         gp.append('set title "%s"' % ptitle)
         gp.append('set style data histogram')
         gp.append('set style histogram errorbars gap 1 lw 1')
         gp.append('set style fill solid 0.8 border -1')
         gp.append('set ylabel "%s"' % ylabel)
-        gp.append('set yrange [0:*]')
+        gp.append('set yrange [%s:*]' % (10 if log else 0))
         gp.append('set grid ytics')
         gp.append('set key top right')
         gp.append('set xtics rotate by -30')
@@ -250,10 +274,8 @@ def plots(kvers, vals, outdir, title):
         bars('pps.png', p, short, 'packets/s received', '64-byte UDP rate (%s)' % title, 800)
         p = dat('latency', cases4, ['rr_p50', 'rr_p99'])
         bars('latency.png', p, ['%s %s' % (s, m) for s in short for m in ['p50', 'p99']],
-             'microseconds (lower is better)', 'TCP 64-byte request/response latency (%s)' % title, 1000)
-        gp.append('set logscale y')
-        gp.append('set yrange [10:*]')
-        gp.append('replot')
+             'microseconds, log scale (lower is better)',
+             'TCP 64-byte request/response latency (%s)' % title, 1000, log=True)
         gp.append('unset logscale y')
         gp.append('set yrange [0:*]')
     scale = [('dev_create_s', 'seconds', 'create devices'),
