@@ -21,7 +21,7 @@ LABEL = {
     'fs': 'small FDB', 'fb': 'big FDB',
     'lvx': 'vxlan', 'lox': 'ovl-vxlan', 'vx': 'vxlan', 'ox': 'ovl-vxlan',
     'oq4': 'ovl-vxlan/4 noqueue', 'gq4': 'ovl-gre/4 noqueue',
-    'oxq': 'ovl-vxlan noqueue',
+    'oxq': 'ovl noqueue',
 }
 TRAFFIC = ['raw', 'vx4', 'ox4', 'gt4', 'og4', 'on4',
            'vx6', 'ox6', 'gt6', 'og6', 'on6', 'oq4', 'gq4']
@@ -280,13 +280,17 @@ def plots(kvers, vals, outdir, title):
         gp.append('set yrange [0:*]')
     scale = [('dev_create_s', 'seconds', 'create devices'),
              ('dev_delete_s', 'seconds', 'delete devices'),
-             ('dev_mem_kb', 'KiB per device', 'memory per device'),
+             ('dev_slab_kb', 'KiB per device', 'slab per device'),
              ('learn_rate', 'entries/s', 'learning rate under a MAC flood')]
     gp.append('set terminal pngcairo size 1200,800 font ",9"')
     gp.append('set output "%s"' % os.path.join(outdir, 'scale.png'))
     gp.append('set multiplot layout 2,3 title "Scale (%s)"' % title)
+    gp.append('set key top left')
+    gp.append('set offsets 0, 0, graph 0.2, 0')
     for m, unit, t in scale:
         cs = ['lvx', 'lox'] if m.startswith('learn') else ['vx', 'ox']
+        if not m.startswith('learn') and any(stat(vals, k, 'oxq', m) for k in kvers):
+            cs.append('oxq')
         p = dat('scale-' + m, cs, [m])
         gp.append('set title "%s"' % t)
         gp.append('set ylabel "%s"' % unit)

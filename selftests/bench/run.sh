@@ -16,7 +16,8 @@
 #              (the default for a full run, never for --quick)
 #
 # Output: $CACHE/bench/{quick,full}/: raw.csv (kver,case,metric,round,value),
-# summary.csv, table.txt, *.png, and each kernel's console log.
+# summary.csv, profile.csv (functions whose calls differ per ping round trip),
+# table.txt, *.png, and each kernel's console log.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +57,7 @@ OUT=$CACHE/bench/$MODE
 mkdir -p "$OUT"
 RAW=$OUT/raw.csv
 echo "kver,case,metric,round,value" >"$RAW"
+echo "kver,comparison,function,calls_per_round_trip_difference" >"$OUT/profile.csv"
 
 T0=$(date +%s)
 failed=0
@@ -70,6 +72,7 @@ for k in "${KVERS[@]}"; do
 		>"$log" 2>&1 || rc=$?
 	grep -a -E '^\[guest |^BENCH-ERROR|^FAIL|^not ok|kernel splat' "$log" | sed "s/^/  $k: /" >&2 || true
 	grep -a '^BENCH,' "$log" | tr -d '\r' | sed "s/^BENCH,/$k,/" >>"$RAW" || true
+	grep -a '^PROFILE,' "$log" | tr -d '\r' | sed "s/^PROFILE,/$k,/" >>"$OUT/profile.csv" || true
 	n=$(grep -ac '^BENCH,' "$log" || true)
 	if [ $rc -ne 0 ] || ! grep -aq '^BENCH-DONE,0' "$log"; then
 		echo "bench: $k FAILED (vm run exit $rc, $n numbers; see $log)" >&2
@@ -80,12 +83,15 @@ for k in "${KVERS[@]}"; do
 done
 
 WALL=$(($(date +%s) - T0))
-CMD="make bench$([ $QUICK -eq 1 ] && echo " QUICK=1")"
+CMD="make bench"
+if [ $QUICK -eq 1 ]; then
+	CMD+=" QUICK=1"
+fi
 python3 "$TOP/selftests/bench/report.py" --raw "$RAW" --out "$OUT" \
 	--title "$CMD" --wall "$WALL" --args "$ARGS" | tee "$OUT/table.txt"
 if [ "$PUBLISH" = 1 ] && [ $failed -eq 0 ]; then
 	mkdir -p "$TOP/Documentation/perf"
-	cp "$OUT"/raw.csv "$OUT"/summary.csv "$OUT"/table.txt "$OUT"/*.png \
+	cp "$OUT"/raw.csv "$OUT"/summary.csv "$OUT"/profile.csv "$OUT"/table.txt "$OUT"/*.png \
 		"$TOP/Documentation/perf/"
 	echo "bench: results copied to Documentation/perf/" >&2
 fi

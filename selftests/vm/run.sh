@@ -23,6 +23,8 @@
 # flipping, e.g. when iperf3 enables timestamps) intermittently oopses on a
 # stale int3 in another vCPU's translated code.
 # Guest memory: 2048 MiB, OVLNET_VM_MEM=MiB to change (make bench uses more).
+# OVLNET_QEMU_EXTRA="args" adds qemu arguments (e.g. "-icount shift=3": guest
+# time counts instructions, so rates measure work, not host load).
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -442,6 +444,7 @@ RES=$VMD/results.log
 CMDLINE="console=ttyS0,115200 panic=-1 printk.time=1 loglevel=5 rdinit=/init"
 CMDLINE+=" mitigations=off $APPEND"
 TB=$(date +%s.%N)
+read -r -a qemu_extra <<<"${OVLNET_QEMU_EXTRA:-}"
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
@@ -449,6 +452,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
+	"${qemu_extra[@]}" \
 	</dev/null 2>&1 |
 	{
 		in_dmesg=0
