@@ -143,3 +143,15 @@ class_stat()
 class_bytes() { class_stat "$1" "$2" "$3" bytes; }
 class_pkts() { class_stat "$1" "$2" "$3" pkts; }
 class_drops() { class_stat "$1" "$2" "$3" dropped; }
+
+# class_drained NS DEV CLASSID...: wait (up to 5 s) until nothing is queued
+# in these classes, so the next counter snapshot is not fed by a backlog.
+class_drained()
+{
+	local ns=$1 dev=$2 c
+	shift 2
+	for c in "$@"; do
+		wait_for -t 5 bash -c "ip netns exec $ns tc -s class show dev $dev classid $c | grep -q 'backlog 0b 0p'" ||
+			fail "$ns $dev $c: backlog did not drain"
+	done
+}

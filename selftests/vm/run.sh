@@ -31,6 +31,9 @@
 # objects), and scans twice again after the last test and after deleting
 # every namespace and device: any object reported then fails the run
 # ("not ok ... kmemleak").
+# Guest memory: 2048 MiB, OVLNET_VM_MEM=MiB to change (make bench uses more).
+# OVLNET_QEMU_EXTRA="args" adds qemu arguments (e.g. "-icount shift=3": guest
+# time counts instructions, so rates measure work, not host load).
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -54,7 +57,7 @@ MODROOT=
 
 usage()
 {
-	sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -487,13 +490,15 @@ RES=$VMD/results.log
 CMDLINE="console=ttyS0,115200 panic=-1 printk.time=1 loglevel=5 rdinit=/init"
 CMDLINE+=" mitigations=off $APPEND"
 TB=$(date +%s.%N)
+read -r -a qemu_extra <<<"${OVLNET_QEMU_EXTRA:-}"
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m 2048 \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
+	"${qemu_extra[@]}" \
 	</dev/null 2>&1 |
 	{
 		in_dmesg=0

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench [QUICK=1]: ovlnet against the in-tree vxlan/gretap drivers and
+# raw veth, one guest run per target kernel (selftests/bench/guest.sh does
+# the measuring, interleaved round by round), then a table with medians,
+# min-max and ratios, CSV files and gnuplot PNGs (selftests/bench/report.py).
+#
+#   selftests/bench/run.sh [--quick] [--kver KVER]... [--publish]
+#
+#   --quick    one short round, small scale (the `make check` smoke run):
+#              fails only when a case produced no number or the guest
+#              broke (splat, hang), never on the numbers themselves
+#   --kver K   only kernel K (repeatable; default: tools/kvers.sh targets)
+#   --publish  also copy the CSV files and plots into Documentation/perf/
+#              (the default for a full run, never for --quick)
+#
+# Output: $CACHE/bench/{quick,full}/: raw.csv (kver,case,metric,round,value),
+# summary.csv, profile.csv (functions whose calls differ per ping round trip),
+# table.txt, *.png, and each kernel's console log.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
+export CACHE
+
+QUICK=0
+PUBLISH=
+KVERS=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=1; shift ;;
+	--kver) KVERS+=("$2"); shift 2 ;;
+	--publish) PUBLISH=1; shift ;;
+	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ ${#KVERS[@]} -gt 0 ] || mapfile -t KVERS < <("$TOP/tools/kvers.sh" targets)
+
+if [ $QUICK -eq 1 ]; then
+	MODE=quick
+	ARGS="--rounds 1 --dur 1 --devs 200 --fdb 1000:10000 --flood 5000 --scale-rounds 1"
+	TIMEOUT=900
+	MEM=2048
+	PUBLISH=${PUBLISH:-0}
+else
+	MODE=full
+	# (plus the noqueue variants and the function-count profile, see
+	# guest.sh; about 20 minutes per kernel on the 2-core TCG host)
+	ARGS=${OVLNET_BENCH_ARGS:---rounds 5 --dur 2 --devs 10000 --fdb 1000:1000000 --flood 50000 --scale-rounds 1 --cases raw,vx4,ox4,gt4,og4,on4,vx6,ox6,gt6,og6,on6,oq4,gq4 --dev-kinds vx,ox,oxq --parts traffic,fdb,learn,devs,profile --prof-reps 2}
+	TIMEOUT=3600
+	# 10k ovl-vxlan devices with their qdiscs need about 2 GiB
+	MEM=4096
+	PUBLISH=${PUBLISH:-1}
+fi
+OUT=$CACHE/bench/$MODE
+mkdir -p "$OUT"
+RAW=$OUT/raw.csv
+echo "kver,case,metric,round,value" >"$RAW"
+echo "kver,comparison,function,calls_per_round_trip_difference" >"$OUT/profile.csv"
+
+T0=$(date +%s)
+failed=0
+for k in "${KVERS[@]}"; do
+	log=$OUT/console-$k.log
+	echo "bench: $MODE run on $k (guest.sh $ARGS)" >&2
+	t1=$(date +%s)
+	rc=0
+	OVLNET_VM_MEM=$MEM "$TOP/selftests/vm/run.sh" --kver "$k" \
+		--run selftests/bench/guest.sh --args "$ARGS" --timeout "$TIMEOUT" \
+		--test-timeout $((TIMEOUT - 30)) \
+		>"$log" 2>&1 || rc=$?
+	grep -a -E '^\[guest |^BENCH-ERROR|^FAIL|^not ok|kernel splat' "$log" | sed "s/^/  $k: /" >&2 || true
+	grep -a '^BENCH,' "$log" | tr -d '\r' | sed "s/^BENCH,/$k,/" >>"$RAW" || true
+	grep -a '^PROFILE,' "$log" | tr -d '\r' | sed "s/^PROFILE,/$k,/" >>"$OUT/profile.csv" || true
+	n=$(grep -ac '^BENCH,' "$log" || true)
+	if [ $rc -ne 0 ] || ! grep -aq '^BENCH-DONE,0' "$log"; then
+		echo "bench: $k FAILED (vm run exit $rc, $n numbers; see $log)" >&2
+		failed=1
+	else
+		echo "bench: $k: $n numbers in $(($(date +%s) - t1)) s" >&2
+	fi
+done
+
+WALL=$(($(date +%s) - T0))
+CMD="make bench"
+if [ $QUICK -eq 1 ]; then
+	CMD+=" QUICK=1"
+fi
+python3 "$TOP/selftests/bench/report.py" --raw "$RAW" --out "$OUT" \
+	--title "$CMD" --wall "$WALL" --args "$ARGS" | tee "$OUT/table.txt"
+if [ "$PUBLISH" = 1 ] && [ $failed -eq 0 ]; then
+	mkdir -p "$TOP/Documentation/perf"
+	cp "$OUT"/raw.csv "$OUT"/summary.csv "$OUT"/profile.csv "$OUT"/table.txt "$OUT"/*.png \
+		"$TOP/Documentation/perf/"
+	echo "bench: results copied to Documentation/perf/" >&2
+fi
+echo "bench: $MODE run: ${WALL}s wall, results in $OUT" >&2
+exit $failed
