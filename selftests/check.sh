@@ -129,8 +129,16 @@ if [ $DEBUG -eq 1 ]; then
 		# Everything runs several times slower under KASAN+lockdep in TCG.
 		phase_start "vm selftests $dkver"
 		rc=0
+		# All tests but the QoS rate bands: they assume the guest forwards
+		# several times faster than the shaped rates, which KASAN+lockdep
+		# in TCG does not (the shaping itself is the same code either way).
+		dtests=$(cd selftests/net && for f in *.sh; do
+			case "$f" in lib.sh | *lib.sh | topo*.sh | _* | ovl_qos_*) continue ;; esac
+			echo "${f%.sh}"
+		done | sort | tr '\n' ' ')
 		selftests/vm/run.sh --kver "$dkver" --kernel "$DK/bzImage" \
-			--modroot "$DK/root" --timeout 5400 --test-timeout 1200 |
+			--modroot "$DK/root" --timeout 5400 --test-timeout 1200 \
+			--tests "$dtests" |
 			tee "$OUT" || rc=${PIPESTATUS[0]}
 		count_tap "$OUT"
 		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
