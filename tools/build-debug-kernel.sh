@@ -88,8 +88,11 @@ $C -e MODULES -e MODULE_UNLOAD -d MODULE_SIG -d MODVERSIONS
 $C -e BLK_DEV_INITRD -e DEVTMPFS -e DEVTMPFS_MOUNT -e SERIAL_8250 \
 	-e SERIAL_8250_CONSOLE -e TMPFS -e PROC_FS -e SYSFS -e DEBUG_FS \
 	-e UNIX -e INET -e BINFMT_SCRIPT -e BINFMT_ELF
-$C -e NET_NS -e IPV6 -e PACKET -e NETFILTER -e NETFILTER_ADVANCED \
-	-e NET_UDP_TUNNEL
+$C -e NET_NS -e USER_NS -e IPV6 -e PACKET -e NETFILTER \
+	-e NETFILTER_ADVANCED -e NET_UDP_TUNNEL
+# conntrack only for what it selects: NF_DEFRAG_IPV6, which ovl-gre uses to
+# see fragmented GRE over IPv6 whole (ovl_outer_frag)
+$C -m NF_CONNTRACK
 # In-tree modules selftests/vm/run.sh packs, as modules (ovl_gre.sh rmmods
 # and reloads the GRE family, so those at least cannot be built in).
 $C -m VETH -m BRIDGE -m VXLAN -m NET_IPGRE_DEMUX -m NET_IPGRE \
@@ -112,9 +115,9 @@ $C -d DRM -d SOUND -d WLAN -d WIRELESS -d CFG80211 -d USB_SUPPORT \
 	-d EXT4_FS -d ISO9660_FS -d AUTOFS_FS -d QUOTA -d KVM -d XEN \
 	-d DEBUG_INFO -e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF5 \
 	-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_BTF
-# (no iptables/conntrack: the tests use none; ovlnet only needs NETFILTER
-# hooks; no disk, NIC, firmware, power management or tracing either)
-$C -d NETFILTER_XTABLES -d NF_CONNTRACK -d IP_NF_IPTABLES \
+# (no iptables: the tests use none; ovlnet only needs NETFILTER hooks and
+# IPv6 defrag; no disk, NIC, firmware, power management or tracing either)
+$C -d NETFILTER_XTABLES -d IP_NF_IPTABLES \
 	-d IP6_NF_IPTABLES -d NF_TABLES -d NETFILTER_NETLINK_LOG \
 	-d IP_VS -d NETLABEL -d NET_9P -d 9P_FS -d VIRTIO_NET -d VIRTIO_BLK \
 	-d VIRTIO_CONSOLE -d HW_RANDOM -d EFI -d KEXEC -d CRASH_DUMP \
