@@ -32,34 +32,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "../../kmod/include/uapi/linux/ovlnet.h"
+#include "helpers.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
 
-static uint64_t rng_state;
-
-/* splitmix64 of the seed: neighbouring seeds give unrelated streams */
-static void rnd_seed(uint64_t seed)
-{
-	seed += 0x9E3779B97F4A7C15ULL;
-	seed = (seed ^ (seed >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	seed = (seed ^ (seed >> 27)) * 0x94D049BB133111EBULL;
-	rng_state = (seed ^ (seed >> 31)) | 1;
-}
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (rng_state * 0x2545F4914F6CDD1DULL) >> 32;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static int nlfd;
 static unsigned int seq;
@@ -89,21 +67,7 @@ static struct nlmsghdr *msg_start(int type, int flags, size_t hdr)
 static struct rtattr *put(struct nlmsghdr *nlh, int type, const void *data,
 			  int len)
 {
-	struct rtattr *rta = (void *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
-
-	if (NLMSG_ALIGN(nlh->nlmsg_len) + RTA_SPACE(len) > sizeof(req) - 64)
-		return rta;	/* full: silently drop the attribute */
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nest_end(struct nlmsghdr *nlh, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nlh + nlh->nlmsg_len - (char *)nest;
+	return nl_put(nlh, sizeof(req) - 64, type, data, len);
 }
 
 /*
@@ -487,8 +451,8 @@ static void op_create(void)
 		sv[IFLA_OVL_ID] = (struct sent_val){ true, id, 4 };
 	}
 	put_ovl_data(nlh, sv, 12);
-	nest_end(nlh, data);
-	nest_end(nlh, li);
+	nl_nest_end(nlh, data);
+	nl_nest_end(nlh, li);
 	if (rnd_below(6) == 0) {	/* sometimes an MTU too */
 		uint32_t mtu = u32_edge[rnd_below(14)];
 
@@ -521,8 +485,8 @@ static void op_change(struct fdev *d)
 		      d->gre ? OVL_GRE_KIND : OVL_VXLAN_KIND, &nlh);
 	data = put(nlh, IFLA_INFO_DATA, NULL, 0);
 	put_ovl_data(nlh, sv, 10);
-	nest_end(nlh, data);
-	nest_end(nlh, li);
+	nl_nest_end(nlh, data);
+	nl_nest_end(nlh, li);
 	err = talk(nlh);
 	account(1, err, nlh);
 	if (!err && !readback(d, sv))

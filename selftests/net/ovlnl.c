@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "../../kmod/include/uapi/linux/ovlnet.h"
+#include "helpers.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -39,19 +40,7 @@ struct req {
 static struct rtattr *put(struct nlmsghdr *nlh, int type, const void *data,
 			  int len)
 {
-	struct rtattr *rta = (void *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nest_end(struct nlmsghdr *nlh, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nlh + nlh->nlmsg_len - (char *)nest;
+	return nl_put(nlh, sizeof(buf) - ((char *)nlh - buf), type, data, len);
 }
 
 struct attr_name {
@@ -231,7 +220,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	nest_end(nlh, data);
-	nest_end(nlh, linkinfo);
+	nl_nest_end(nlh, data);
+	nl_nest_end(nlh, linkinfo);
 	return talk(nlh);
 }

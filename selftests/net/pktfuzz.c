@@ -31,30 +31,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* xorshift64*: deterministic and the same everywhere */
-static uint64_t rng_state;
+#include "helpers.h"
 
-/* splitmix64 of the seed: neighbouring seeds give unrelated streams */
-static void rnd_seed(uint64_t seed)
-{
-	seed += 0x9E3779B97F4A7C15ULL;
-	seed = (seed ^ (seed >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	seed = (seed ^ (seed >> 27)) * 0x94D049BB133111EBULL;
-	rng_state = (seed ^ (seed >> 31)) | 1;
-}
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (rng_state * 0x2545F4914F6CDD1DULL) >> 32;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static void rnd_fill(uint8_t *p, size_t n)
 {
