@@ -359,6 +359,8 @@ static int ovl_gre_push(struct sk_buff *skb, const struct ovl_cfg *cfg,
 		return err;
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 	hdr = __skb_push(skb, hlen);
+	/* lco_csum() sums from the transport header: make it the GRE one */
+	skb_reset_transport_header(skb);
 	ovl_gre_build(hdr, key, cfg->gre_csum);
 	/* GSO fills per-segment checksums; otherwise do it here */
 	if (cfg->gre_csum && !skb_is_gso(skb)) {
