@@ -92,6 +92,10 @@ struct ovl_kind {
 	const char *name;
 	/* bytes the encapsulation adds, inner Ethernet header included */
 	unsigned int (*overhead)(const struct ovl_cfg *cfg);
+	/* at creation and deletion (RTNL): underlay receive set-up */
+	int (*attach)(struct ovl_dev *ovl);
+	void (*detach)(struct ovl_dev *ovl);
+	/* ndo_open/ndo_stop (RTNL) */
 	int (*open)(struct ovl_dev *ovl);
 	void (*stop)(struct ovl_dev *ovl);
 	/* encapsulate one copy of @skb (consumed) towards @remote */

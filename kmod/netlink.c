@@ -392,6 +392,12 @@ static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	return 0;
 }
 
+static void ovl_kind_detach(struct ovl_dev *ovl)
+{
+	if (ovl->kind->detach)
+		ovl->kind->detach(ovl);
+}
+
 static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		       struct nlattr *tb[], struct nlattr *data[],
 		       struct netlink_ext_ack *extack)
@@ -431,7 +437,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	dev->needed_headroom = ovl->kind->overhead(cfg) + LL_MAX_HEADER;
 
-	err = ovl_socket_attach(ovl);
+	err = ovl->kind->attach ? ovl->kind->attach(ovl) : 0;
 	if (err)
 		goto err_free;
 	/* from here on ndo_uninit owns @cfg */
@@ -443,7 +449,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	err = ovl_set_default_dest(ovl, cfg);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "IFLA_OVL_REMOTE: cannot add to the FDB");
-		ovl_socket_detach(ovl);
+		ovl_kind_detach(ovl);
 		unregister_netdevice(dev);
 		return err;
 	}
@@ -451,7 +457,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 
 err_detach:
-	ovl_socket_detach(ovl);
+	ovl_kind_detach(ovl);
 	/* ndo_uninit freed cfg if ndo_init ran */
 	cfg = rtnl_dereference(ovl->cfg);
 	RCU_INIT_POINTER(ovl->cfg, NULL);
@@ -523,7 +529,7 @@ static void ovl_dellink(struct net_device *dev, struct list_head *head)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 
-	ovl_socket_detach(ovl);
+	ovl_kind_detach(ovl);
 	ovl_unregister(ovl, head);
 }
 

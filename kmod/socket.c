@@ -1,30 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Underlay endpoints.
- *
- * ovl-vxlan: one kernel UDP socket per (namespace, family, port), opened
- * by the first device that comes up and closed by the last that goes
- * down; received datagrams go to receive.c through encap_rcv and GRO.
- *
- * ovl-gre: the kernel's GRE demultiplexer has one slot per GRE version,
- * owned by ip_gre when it is loaded.  Rather than fight over it, ovl-gre
- * looks at GRE packets in netfilter's LOCAL_IN (after defragmentation, for
- * IPv6 netfilter's own, and the filter table) and steals only those whose key one of its devices
- * owns; everything else continues to ip_gre, whatever the load order.
+ * Underlay UDP sockets: one kernel UDP socket per (namespace, family,
+ * port), opened by the first ovl-vxlan device that comes up and closed by
+ * the last that goes down; received datagrams go to vxlan.c through
+ * encap_rcv and GRO.
  */
 
 #include "socket.h"
 #include "device.h"
-#include "receive.h"
+#include "vxlan.h"
 
 #include <linux/igmp.h>
-#include <linux/netfilter_ipv4.h>
-#include <linux/netfilter_ipv6.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/ipv6_stubs.h>
 #include <net/udp_tunnel.h>
-
-/* --- ovl-vxlan UDP sockets ------------------------------------------ */
 
 static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
 				      __be16 port)
@@ -190,73 +178,4 @@ struct sock *ovl_vxlan_sk(struct ovl_dev *ovl)
 	struct ovl_sock *os = READ_ONCE(ovl->sock);
 
 	return os ? os->sock->sk : NULL;
-}
-
-/* --- ovl-gre receive hook --------------------------------------------- */
-
-static const struct nf_hook_ops ovl_gre_hook_ops[] = {
-	{
-		.hook = ovl_gre_hook4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_FILTER + 1,
-	},
-	{
-		.hook = ovl_gre_hook6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_FILTER + 1,
-	},
-};
-
-/*
- * IPv6 reassembles fragments only after LOCAL_IN (IPv4 before it), so
- * without netfilter's IPv6 defragmentation a fragmented GRE packet would
- * never reach ovl_gre_hook6 whole.
- */
-static int ovl_gre_defrag6_enable(struct net *net)
-{
-	return IS_ENABLED(CONFIG_NF_DEFRAG_IPV6) ? nf_defrag_ipv6_enable(net) : 0;
-}
-
-static void ovl_gre_defrag6_disable(struct net *net)
-{
-	if (IS_ENABLED(CONFIG_NF_DEFRAG_IPV6))
-		nf_defrag_ipv6_disable(net);
-}
-
-/* Called at creation (RTNL): ovl-gre needs the hook in its underlay. */
-int ovl_socket_attach(struct ovl_dev *ovl)
-{
-	struct ovl_net *on = ovl_net(ovl->net);
-	int err;
-
-	if (ovl->kind->id != OVL_KIND_GRE)
-		return 0;
-	if (!on->gre_users) {
-		err = ovl_gre_defrag6_enable(on->net);
-		if (err)
-			return err;
-		err = nf_register_net_hooks(on->net, ovl_gre_hook_ops,
-					    ARRAY_SIZE(ovl_gre_hook_ops));
-		if (err) {
-			ovl_gre_defrag6_disable(on->net);
-			return err;
-		}
-	}
-	on->gre_users++;
-	return 0;
-}
-
-void ovl_socket_detach(struct ovl_dev *ovl)
-{
-	struct ovl_net *on = ovl_net(ovl->net);
-
-	if (ovl->kind->id != OVL_KIND_GRE)
-		return;
-	if (!--on->gre_users) {
-		nf_unregister_net_hooks(on->net, ovl_gre_hook_ops,
-					ARRAY_SIZE(ovl_gre_hook_ops));
-		ovl_gre_defrag6_disable(on->net);
-	}
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The underlay side: UDP tunnel sockets shared per (namespace, family,
- * port) for ovl-vxlan, and the GRE receive hook for ovl-gre.
+ * port) for ovl-vxlan.
  */
 #ifndef _OVL_SOCKET_H
 #define _OVL_SOCKET_H
@@ -23,9 +23,6 @@ struct ovl_sock {
 	unsigned int users;		/* devices that are up; RTNL */
 	struct rcu_head rcu;
 };
-
-int ovl_socket_attach(struct ovl_dev *ovl);
-void ovl_socket_detach(struct ovl_dev *ovl);
 
 int ovl_vxlan_open(struct ovl_dev *ovl);
 void ovl_vxlan_stop(struct ovl_dev *ovl);
