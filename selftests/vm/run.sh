@@ -8,7 +8,7 @@
 #
 #   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
 #                       [--test-timeout SEC] [--append "cmdline"]
-#                       [--kernel IMAGE --modroot DIR]
+#                       [--kernel IMAGE --modroot DIR] [--nics N]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
@@ -32,6 +32,12 @@
 # every namespace and device: any object reported then fails the run
 # ("not ok ... kmemleak").
 # Guest memory: 2048 MiB, OVLNET_VM_MEM=MiB to change (make bench uses more).
+# Real NICs: a test whose header has a line "# vm: nics=N" (or --nics N)
+# gets N virtio-net-pci NICs (MACs 52:54:00:00:00:01..) wired to each other
+# on one qemu hub (no offloads: checksums are computed and verified in
+# software).  The guest loads virtio_net just before such a test, exports
+# OVLNET_NICS="names in MAC order" to it (topo_nic_underlay in topo.sh) and
+# unloads it afterwards, so other tests never see the NICs.
 # OVLNET_QEMU_EXTRA="args" adds qemu arguments (e.g. "-icount shift=3": guest
 # time counts instructions, so rates measure work, not host load).
 # Exit status: 0 only if every test passed or was skipped, the guest did not
@@ -54,10 +60,11 @@ TEST_TIMEOUT=300
 APPEND=
 KERNEL=
 MODROOT=
+NICS=
 
 usage()
 {
-	sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,45p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -73,6 +80,7 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=$2; shift 2 ;;
 	--kernel) KERNEL=$2; shift 2 ;;
 	--modroot) MODROOT=$(cd "$2" && pwd); shift 2 ;;
+	--nics) NICS=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -168,6 +176,19 @@ if [ "$MODE" = tests ]; then
 else
 	[ -f "$TOP/$RUN_SCRIPT" ] || die "$RUN_SCRIPT not found"
 fi
+# Real NICs: as many as the neediest selected test declares ("# vm: nics=N").
+if [ -z "$NICS" ]; then
+	NICS=0
+	if [ "$MODE" = tests ]; then
+		nic_files=$(for t in $TESTS; do echo "$TOP/selftests/net/$t.sh"; done)
+	else
+		nic_files=$TOP/$RUN_SCRIPT
+	fi
+	for f in $nic_files; do
+		n=$(sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
+		if [ "${n:-0}" -gt "$NICS" ]; then NICS=$n; fi
+	done
+fi
 
 # --------------------------------------------------------------------------
 # Static part of the initramfs (cached): busybox, binaries, libs, modules.
@@ -183,7 +204,7 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
-	)
+	virtio_pci virtio_net)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
@@ -349,6 +370,7 @@ TEST_TIMEOUT=$TEST_TIMEOUT
 RUN_SCRIPT="/selftests/${RUN_SCRIPT#selftests/}"
 RUN_ARGS="$RUN_ARGS"
 KVER=$KVER
+NICS=$NICS
 EOF
 # RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
 sed -i 's|^RUN_SCRIPT="/selftests/net/|RUN_SCRIPT="/selftests/|' "$DYN/etc/ovlnet-test.conf"
@@ -396,6 +418,32 @@ if [ -w $KMEMLEAK ]; then
 	echo clear >$KMEMLEAK
 fi
 
+# nics_up N: load virtio-net, wait for N NICs, OVLNET_NICS=their names by MAC.
+nics_up()
+{
+	local i d names
+	modprobe virtio_pci 2>/dev/null   # built in on 6.12
+	modprobe virtio_net || echo "# nics: modprobe virtio_net failed"
+	for ((i = 0; i < 100; i++)); do
+		names=$(for d in /sys/class/net/*; do
+			case "$(readlink -f "$d/device/driver")" in
+			*/virtio_net) echo "$(cat "$d/address") ${d##*/}" ;;
+			esac
+		done | sort | awk '{print $2}' | tr '\n' ' ')
+		[ "$(echo $names | wc -w)" -ge "$1" ] && break
+		sleep 0.1
+	done
+	export OVLNET_NICS="${names% }"
+	echo "# nics: OVLNET_NICS=\"$OVLNET_NICS\""
+}
+# nics_down: unload virtio_net (the NICs vanish wherever they are).
+nics_down()
+{
+	unset OVLNET_NICS
+	grep -q '^virtio_net ' /proc/modules && rmmod virtio_net
+}
+test_nics() { sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
+
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
 	local tpid rc teepid i
@@ -417,6 +465,7 @@ run_one() # script args... ; returns its exit code, output in /tmp/out
 
 if [ "$MODE" = run ]; then
 	echo "# running $RUN_SCRIPT $RUN_ARGS"
+	[ "$NICS" -gt 0 ] && nics_up "$NICS"
 	rc=0
 	# shellcheck disable=SC2086
 	run_one "$RUN_SCRIPT" $RUN_ARGS || rc=$?
@@ -430,6 +479,8 @@ else
 		n=$((n + 1))
 		start=$(cut -d' ' -f1 /proc/uptime)
 		echo "# ===== $n $t ====="
+		tn=$(test_nics "/selftests/$t.sh")
+		[ -n "$tn" ] && [ "$NICS" -gt 0 ] && nics_up "$tn"
 		rc=0
 		run_one "/selftests/$t.sh" || rc=$?
 		end=$(cut -d' ' -f1 /proc/uptime)
@@ -450,6 +501,7 @@ else
 		for dev in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 			[ "$dev" = lo ] || ip link del "$dev" 2>/dev/null   # fallback devs stay
 		done
+		[ -n "$tn" ] && nics_down
 	done
 fi
 if [ -w $KMEMLEAK ]; then
@@ -491,6 +543,11 @@ CMDLINE="console=ttyS0,115200 panic=-1 printk.time=1 loglevel=5 rdinit=/init"
 CMDLINE+=" mitigations=off $APPEND"
 TB=$(date +%s.%N)
 read -r -a qemu_extra <<<"${OVLNET_QEMU_EXTRA:-}"
+nic_args=()
+for ((i = 1; i <= NICS; i++)); do
+	nic_args+=(-netdev "hubport,id=nic$i,hubid=0"
+		-device "virtio-net-pci,netdev=nic$i,mac=52:54:00:00:00:$(printf %02x "$i"),romfile=")
+done
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
@@ -498,7 +555,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
-	"${qemu_extra[@]}" \
+	"${qemu_extra[@]}" "${nic_args[@]}" \
 	</dev/null 2>&1 |
 	{
 		in_dmesg=0
