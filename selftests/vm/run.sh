@@ -8,7 +8,8 @@
 #
 #   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
 #                       [--test-timeout SEC] [--append "cmdline"]
-#                       [--kernel IMAGE --modroot DIR] [--nics N]
+#                       [--kernel IMAGE --modroot DIR] [--icount SHIFT|off]
+#                       [--nics N]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
@@ -38,8 +39,17 @@
 # software).  The guest loads virtio_net just before such a test, exports
 # OVLNET_NICS="names in MAC order" to it (topo_nic_underlay in topo.sh) and
 # unloads it afterwards, so other tests never see the NICs.
-# OVLNET_QEMU_EXTRA="args" adds qemu arguments (e.g. "-icount shift=3": guest
-# time counts instructions, so rates measure work, not host load).
+# OVLNET_QEMU_EXTRA="args" adds qemu arguments.  OVLNET_VM_SMP=N vCPUs
+# (default 2).
+# Instruction-counting clock: a test whose header has the line
+#   # ovlnet-vm: icount
+# (the QoS rate tests) boots under `-icount shift=3,sleep=off`: guest time
+# then advances 8 ns per executed guest instruction and jumps over idle
+# time, so whatever the host's load, a rate measured in the guest is the
+# same (work per guest second, not per host second).  A selection mixing
+# marked and unmarked tests boots twice (unmarked first) and prints one
+# TAP stream.  --icount SHIFT runs every selected test under
+# `-icount shift=SHIFT,sleep=off`, --icount off none.
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -60,11 +70,14 @@ TEST_TIMEOUT=300
 APPEND=
 KERNEL=
 MODROOT=
+ICOUNT=
+ICOUNT_SHIFT=3
 NICS=
+ARGV=("$@")
 
 usage()
 {
-	sed -n '3,45p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,56p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -80,6 +93,7 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=$2; shift 2 ;;
 	--kernel) KERNEL=$2; shift 2 ;;
 	--modroot) MODROOT=$(cd "$2" && pwd); shift 2 ;;
+	--icount) ICOUNT=$2; shift 2 ;;
 	--nics) NICS=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
@@ -90,6 +104,61 @@ done
 if [ -z "${TT_SET:-}" ] && [ "$TEST_TIMEOUT" -ge "$TIMEOUT" ]; then
 	TEST_TIMEOUT=$((TIMEOUT > 20 ? TIMEOUT - 10 : TIMEOUT))
 fi
+
+# Which tests.
+if [ "$MODE" = tests ]; then
+	if [ -z "$TESTS" ]; then
+		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
+			[ -e "$f" ] || continue
+			case "$f" in lib.sh | *lib.sh | topo*.sh | _*) continue ;; esac
+			echo "${f%.sh}"
+		done | sort | tr '\n' ' ')
+	fi
+	for t in $TESTS; do
+		[ -f "$TOP/selftests/net/$t.sh" ] || {
+			echo "vm[$KVER]: ERROR: no such test: selftests/net/$t.sh" >&2
+			exit 1
+		}
+	done
+elif [ ! -f "$TOP/$RUN_SCRIPT" ]; then
+	echo "vm[$KVER]: ERROR: $RUN_SCRIPT not found" >&2
+	exit 1
+fi
+
+# Tests marked "# ovlnet-vm: icount" boot under the instruction clock.
+if [ "$MODE" = tests ] && [ -z "$ICOUNT" ]; then
+	plain=() counted=()
+	for t in $TESTS; do
+		if grep -qx '# ovlnet-vm: icount' "$TOP/selftests/net/$t.sh"; then
+			counted+=("$t")
+		else
+			plain+=("$t")
+		fi
+	done
+	if [ ${#counted[@]} -gt 0 ] && [ ${#plain[@]} -eq 0 ]; then
+		ICOUNT=$ICOUNT_SHIFT
+	elif [ ${#counted[@]} -gt 0 ]; then
+		# Two boots, one TAP stream: the second's numbers follow the
+		# first's, its "TAP version" line is dropped.
+		first=$(mktemp)
+		trap 'rm -f "$first"' EXIT
+		rc=0
+		"$0" "${ARGV[@]}" --tests "${plain[*]}" --icount off |
+			tee "$first" || rc=1
+		off=$(grep -aoE '^(not ok|ok) [0-9]+' "$first" |
+			awk '$NF > m { m = $NF } END { print m + 0 }')
+		"$0" "${ARGV[@]}" --tests "${counted[*]}" --icount "$ICOUNT_SHIFT" |
+			awk -v off="$off" '
+			/^TAP version/ { next }
+			/^(not )?ok [0-9]+ / {
+				n = ($1 == "ok") ? 2 : 3
+				$n = $n + off
+			}
+			{ print; fflush() }' || rc=1
+		exit $rc
+	fi
+fi
+[ "$ICOUNT" != off ] || ICOUNT=
 
 [ -n "$KERNEL" ] || KERNEL=/boot/vmlinuz-$KVER
 # MODDIR: the guest's path; HMODDIR: where the modules are on the host.
@@ -106,6 +175,19 @@ exec 9>"$VMD/.lock"
 if ! flock -n 9; then
 	echo "vm[$KVER]: waiting for another run using $VMD" >&2
 	flock 9
+fi
+# Real NICs: as many as the neediest selected test declares ("# vm: nics=N").
+if [ -z "$NICS" ]; then
+	NICS=0
+	if [ "$MODE" = tests ]; then
+		nic_files=$(for t in $TESTS; do echo "$TOP/selftests/net/$t.sh"; done)
+	else
+		nic_files=$TOP/$RUN_SCRIPT
+	fi
+	for f in $nic_files; do
+		n=$(sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
+		if [ "${n:-0}" -gt "$NICS" ]; then NICS=$n; fi
+	done
 fi
 
 say() { echo "vm[$KVER]: $*" >&2; }
@@ -141,7 +223,7 @@ fi
 PLUGINS=()
 if [ -f "$TOP/tools/Makefile" ]; then
 	say "building tools (make -C tools)"
-	if make -s -C "$TOP/tools" >&2; then
+	if flock "$CACHE/.tools.lock" make -s -C "$TOP/tools" >&2; then
 		mapfile -t PLUGINS < <(find "$TOP/tools/iproute2" -maxdepth 1 -name 'link_*.so' 2>/dev/null | sort)
 	else
 		say "WARNING: make -C tools failed"
@@ -151,7 +233,7 @@ else
 	say "no tools/Makefile yet; no iproute2 plugins"
 fi
 
-HELPER_OUT=$CACHE/selftests-net
+HELPER_OUT=$VMD/net-helpers		# per kernel: two kernels' runs may overlap
 rm -rf "$HELPER_OUT"
 mkdir -p "$HELPER_OUT"
 if [ -f "$TOP/selftests/net/Makefile" ]; then
@@ -159,35 +241,6 @@ if [ -f "$TOP/selftests/net/Makefile" ]; then
 		say "WARNING: make -C selftests/net failed"
 		host_fail net-helpers-build "make -C selftests/net failed"
 	fi
-fi
-
-# Which tests.
-if [ "$MODE" = tests ]; then
-	if [ -z "$TESTS" ]; then
-		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
-			[ -e "$f" ] || continue
-			case "$f" in lib.sh | *lib.sh | topo*.sh | _*) continue ;; esac
-			echo "${f%.sh}"
-		done | sort | tr '\n' ' ')
-	fi
-	for t in $TESTS; do
-		[ -f "$TOP/selftests/net/$t.sh" ] || die "no such test: selftests/net/$t.sh"
-	done
-else
-	[ -f "$TOP/$RUN_SCRIPT" ] || die "$RUN_SCRIPT not found"
-fi
-# Real NICs: as many as the neediest selected test declares ("# vm: nics=N").
-if [ -z "$NICS" ]; then
-	NICS=0
-	if [ "$MODE" = tests ]; then
-		nic_files=$(for t in $TESTS; do echo "$TOP/selftests/net/$t.sh"; done)
-	else
-		nic_files=$TOP/$RUN_SCRIPT
-	fi
-	for f in $nic_files; do
-		n=$(sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
-		if [ "${n:-0}" -gt "$NICS" ]; then NICS=$n; fi
-	done
 fi
 
 # --------------------------------------------------------------------------
@@ -548,10 +601,15 @@ for ((i = 1; i <= NICS; i++)); do
 	nic_args+=(-netdev "hubport,id=nic$i,hubid=0"
 		-device "virtio-net-pci,netdev=nic$i,mac=52:54:00:00:00:$(printf %02x "$i"),romfile=")
 done
+if [ -n "$ICOUNT" ]; then
+	# single-threaded TCG only (icount and MTTCG exclude each other)
+	qemu_extra+=(-icount "shift=$ICOUNT,sleep=off")
+	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off"
+fi
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m "${OVLNET_VM_MEM:-2048}" \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "${OVLNET_VM_SMP:-2}" -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
