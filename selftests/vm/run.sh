@@ -206,7 +206,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
 	/usr/sbin/mausezahn /usr/bin/strace
 	/lib/systemd/systemd-networkd /usr/bin/networkctl
-	/usr/sbin/ifup /usr/sbin/ifquery /usr/bin/run-parts)
+	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6 nf_defrag_ipv6
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
@@ -370,6 +370,8 @@ cp -a "$HELPER_OUT/." "$DYN/selftests/"
 for d in demo bench; do
 	[ -d "$TOP/selftests/$d" ] && cp -a "$TOP/selftests/$d" "$DYN/selftests/$d"
 done
+# The configuration examples, for selftests/net/ovl_examples.sh.
+[ -d "$TOP/examples" ] && cp -a "$TOP/examples" "$DYN/selftests/examples"
 
 cat >"$DYN/etc/ovlnet-test.conf" <<EOF
 MODE=$MODE
