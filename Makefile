@@ -15,6 +15,10 @@
 #   make kunit           KUnit suites in UML
 #   make demo            the seeds' picture, narrated, in a VM
 #   make bench [QUICK=1] side-by-side performance against in-tree drivers
+#   make deb             ovlnet-dkms and ovlnet-tools .debs into $(DEBOUT)
+#                        (dpkg-buildpackage from a clean export of HEAD's
+#                        tree plus the working tree's changes), then lintian
+#   make check-kernels   the whole VM suite on the -rt and -cloud flavours
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -23,9 +27,10 @@ KVER ?= $(shell $(TOP)/tools/kvers.sh default)
 KDIR ?= /lib/modules/$(KVER)/build
 CACHE ?= $(or $(OVLNET_CACHE),$(HOME)/.cache/ovlnet)
 export CACHE
+DEBOUT ?= $(TOP)/build/deb
 
 .PHONY: all module tools clean install deps check check-debug selftests kunit \
-	demo bench \
+	demo bench deb check-kernels \
 	style sparse modules_install
 
 all: module tools
@@ -77,3 +82,11 @@ demo:
 bench:
 	$(TOP)/tools/deps.sh --quiet
 	$(TOP)/selftests/bench/run.sh $(if $(QUICK),--quick)
+
+deb:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/tools/make-deb.sh $(DEBOUT)
+
+check-kernels:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/check-kernels.sh $(if $(T),--tests "$(T)")

@@ -4,9 +4,14 @@
 # Everything `make check` runs, with one closing line "N passed, N failed,
 # N skipped":
 #   deps; per target kernel: module build (W=1, no warnings) and sparse;
-#   checkpatch style; KUnit (selftests/kunit/run.sh, if present); the VM
-#   selftests on every target kernel; the quick benchmark (if present);
-#   KUnit again under KASAN+UBSAN (selftests/kunit/run.sh --kasan).
+#   the build (W=1) for the -rt and -cloud flavours too (tools/kvers.sh
+#   all); checkpatch style; man pages against `ip link help` and the
+#   configuration examples (host side); KUnit (selftests/kunit/run.sh, if
+#   present); the VM selftests on every target kernel; ovl_smoke on the -rt
+#   and -cloud kernels (`make check-kernels` runs their whole suite); the
+#   Debian packages (selftests/deb-test.sh: build, lintian, install, DKMS,
+#   guest smoke test, purge); the quick benchmark (if present); KUnit again
+#   under KASAN+UBSAN (selftests/kunit/run.sh --kasan).
 #
 #   selftests/check.sh --debug      (`make check-debug`)
 #   deps; the debug kernel (tools/build-debug-kernel.sh: KASAN, UBSAN,
@@ -173,6 +178,30 @@ for k in "${KVERS[@]}"; do
 	phase_end
 done
 
+# Debian 12's -rt and -cloud flavours of 6.12: build (W=1) here, ovl_smoke
+# in a guest after the suites below.
+mapfile -t FLAVOURS < <(tools/kvers.sh flavours)
+[ ${#FLAVOURS[@]} -eq 2 ] ||
+	result fail "kernel flavours" "-rt/-cloud headers missing (tools/deps.sh): ${FLAVOURS[*]}"
+for k in "${FLAVOURS[@]}"; do
+	phase_start "build $k"
+	if tools/build-module.sh "$k" >/dev/null; then
+		result ok "build $k"
+	else
+		result fail "build $k" "build failed or warned"
+	fi
+	phase_end
+done
+
+phase_start "man pages and examples"
+if make -s -C tools check-man; then result ok "man pages = ip link help"; else result fail "man pages = ip link help" "tools/man/check-man.py"; fi
+if tools/check-examples.sh | tee "$OUT"; then
+	result ok "examples (host side)"
+else
+	result fail "examples (host side)" "$(grep '^not ok' "$OUT" | head -n 3 | tr '\n' ';')"
+fi
+phase_end
+
 phase_start style
 if tools/style.sh; then result ok style; else result fail style "checkpatch"; fi
 phase_end
@@ -192,6 +221,27 @@ for k in "${KVERS[@]}"; do
 	echo "vm $k: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
 	phase_end
 done
+
+for k in "${FLAVOURS[@]}"; do
+	phase_start "vm smoke $k"
+	rc=0
+	selftests/vm/run.sh --kver "$k" --tests ovl_smoke | tee "$OUT" || rc=${PIPESTATUS[0]}
+	count_tap "$OUT"
+	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		result fail "vm smoke $k" "selftests/vm/run.sh exit $rc"
+	fi
+	phase_end
+done
+
+# One check: build + lintian, install (DKMS for every kernel), guest smoke
+# test with the packaged module and plugins, purge leaves nothing.
+phase_start "debian packages"
+if selftests/deb-test.sh | tee "$OUT"; then
+	result ok "debian packages"
+else
+	result fail "debian packages" "$(grep '^not ok' "$OUT" | sed 's/^not ok [0-9]* - //' | head -n 3 | tr '\n' ';')"
+fi
+phase_end
 
 if [ -f selftests/bench/run.sh ]; then
 	phase_start "bench (quick)"

@@ -17,6 +17,14 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 bridge-utils iperf3 tcpdump
 	ethtool linux-source-6.1 bc flex bison libelf-dev libssl-dev sparse
 	kmod cpio xz-utils python3 gnuplot-nox gcc make iputils-ping rsync
+	# the -rt (PREEMPT_RT) and -cloud flavours of 6.12 (tools/kvers.sh flavours)
+	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
+	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
+	# make deb and its test (selftests/deb-test.sh), the man pages, the
+	# configuration examples (selftests/net/ovl_examples.sh,
+	# tools/check-examples.sh)
+	dpkg-dev debhelper dh-dkms dkms lintian python3-docutils man-db
+	systemd ifupdown libvirt-clients
 )
 
 missing=()

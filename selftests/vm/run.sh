@@ -9,7 +9,7 @@
 #   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
 #                       [--test-timeout SEC] [--append "cmdline"]
 #                       [--kernel IMAGE --modroot DIR] [--icount SHIFT|off]
-#                       [--nics N]
+#                       [--nics N] [--module KO] [--plugins DIR]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
@@ -27,6 +27,12 @@
 # --kernel/--modroot boot a self-built kernel (tools/build-debug-kernel.sh)
 # instead of /boot/vmlinuz-KVER: modules come from DIR/lib/modules/KVER and
 # ovlnet.ko is built against DIR/lib/modules/KVER/build.
+# --module KO takes ovlnet.ko from KO (e.g. the DKMS-built
+# /lib/modules/KVER/updates/dkms/ovlnet.ko) instead of building it, and puts
+# it at the same place in the guest (updates/dkms when KO's path has it,
+# else extra/); the guest exports OVLNET_KO_DIR=that directory for tests.
+# --plugins DIR takes the iproute2 plugins (link_*.so) from DIR (e.g. the
+# installed /usr/lib/x86_64-linux-gnu/ip) instead of building tools/.
 # With a kmemleak kernel (/sys/kernel/debug/kmemleak), the guest scans once
 # right after boot and clears what it found (the kernel's own boot-time
 # objects), and scans twice again after the last test and after deleting
@@ -73,11 +79,13 @@ MODROOT=
 ICOUNT=
 ICOUNT_SHIFT=3
 NICS=
+MODULE=
+PLUGIN_DIR=
 ARGV=("$@")
 
 usage()
 {
-	sed -n '3,56p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,61p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -95,6 +103,8 @@ while [ $# -gt 0 ]; do
 	--modroot) MODROOT=$(cd "$2" && pwd); shift 2 ;;
 	--icount) ICOUNT=$2; shift 2 ;;
 	--nics) NICS=$2; shift 2 ;;
+	--module) MODULE=$2; shift 2 ;;
+	--plugins) PLUGIN_DIR=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -208,7 +218,19 @@ host_fail() { HOST_TAP+=("not ok $1 # $2"); }
 # Host-side builds: module, iproute2 plugins, test helpers.
 # --------------------------------------------------------------------------
 KO=
-if compgen -G "$TOP/kmod/*.c" >/dev/null; then
+KO_DIR=extra
+if [ -n "$MODULE" ]; then
+	[ -r "$MODULE" ] || die "--module $MODULE: not found"
+	case "$MODULE" in */updates/dkms/*) KO_DIR=updates/dkms ;; esac
+	KO=$(mktemp)
+	case "$MODULE" in
+	*.xz) xz -dc "$MODULE" >"$KO" ;;
+	*.zst) zstd -qdc "$MODULE" >"$KO" ;;
+	*) cp "$MODULE" "$KO" ;;
+	esac
+	trap 'rm -f "$KO"' EXIT
+	say "ovlnet.ko from $MODULE (guest: $MODDIR/$KO_DIR)"
+elif compgen -G "$TOP/kmod/*.c" >/dev/null; then
 	say "building ovlnet.ko"
 	if out=$("$TOP/tools/build-module.sh" "$KVER"); then
 		KO=$(tail -n 1 <<<"$out")
@@ -221,7 +243,11 @@ else
 fi
 
 PLUGINS=()
-if [ -f "$TOP/tools/Makefile" ]; then
+if [ -n "$PLUGIN_DIR" ]; then
+	mapfile -t PLUGINS < <(find "$PLUGIN_DIR" -maxdepth 1 -name 'link_*.so' | sort)
+	[ ${#PLUGINS[@]} -gt 0 ] || die "--plugins $PLUGIN_DIR: no link_*.so there"
+	say "iproute2 plugins from $PLUGIN_DIR: ${PLUGINS[*]##*/}"
+elif [ -f "$TOP/tools/Makefile" ]; then
 	say "building tools (make -C tools)"
 	if flock "$CACHE/.tools.lock" make -s -C "$TOP/tools" >&2; then
 		mapfile -t PLUGINS < <(find "$TOP/tools/iproute2" -maxdepth 1 -name 'link_*.so' 2>/dev/null | sort)
@@ -251,7 +277,9 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
-	/usr/sbin/mausezahn /usr/bin/strace)
+	/usr/sbin/mausezahn /usr/bin/strace
+	/lib/systemd/systemd-networkd /usr/bin/networkctl
+	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6 nf_defrag_ipv6
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
@@ -390,11 +418,11 @@ fi
 # Dynamic part (every run): ovlnet.ko + depmod, plugins, tests, /init.
 # --------------------------------------------------------------------------
 DYN=$VMD/dyn
-rm -rf "$DYN" "$ROOT$MODDIR/extra"
-mkdir -p "$DYN$MODDIR/extra" "$DYN$ARCH_LIB/ip" "$DYN/selftests" "$DYN/etc" "$ROOT$MODDIR/extra"
+rm -rf "$DYN" "$ROOT$MODDIR/extra" "$ROOT$MODDIR/updates"
+mkdir -p "$DYN$MODDIR/$KO_DIR" "$DYN$ARCH_LIB/ip" "$DYN/selftests" "$DYN/etc" "$ROOT$MODDIR/$KO_DIR"
 if [ -n "$KO" ]; then
-	cp "$KO" "$ROOT$MODDIR/extra/ovlnet.ko"
-	cp "$KO" "$DYN$MODDIR/extra/ovlnet.ko"
+	cp "$KO" "$ROOT$MODDIR/$KO_DIR/ovlnet.ko"
+	cp "$KO" "$DYN$MODDIR/$KO_DIR/ovlnet.ko"
 fi
 depmod -b "$ROOT" "$KVER"
 cp "$ROOT$MODDIR"/modules.* "$DYN$MODDIR/"
@@ -415,6 +443,8 @@ cp -a "$HELPER_OUT/." "$DYN/selftests/"
 for d in demo bench; do
 	[ -d "$TOP/selftests/$d" ] && cp -a "$TOP/selftests/$d" "$DYN/selftests/$d"
 done
+# The configuration examples, for selftests/net/ovl_examples.sh.
+[ -d "$TOP/examples" ] && cp -a "$TOP/examples" "$DYN/selftests/examples"
 
 cat >"$DYN/etc/ovlnet-test.conf" <<EOF
 MODE=$MODE
@@ -424,6 +454,7 @@ RUN_SCRIPT="/selftests/${RUN_SCRIPT#selftests/}"
 RUN_ARGS="$RUN_ARGS"
 KVER=$KVER
 NICS=$NICS
+OVLNET_KO_DIR=$MODDIR/$KO_DIR
 EOF
 # RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
 sed -i 's|^RUN_SCRIPT="/selftests/net/|RUN_SCRIPT="/selftests/|' "$DYN/etc/ovlnet-test.conf"
@@ -452,7 +483,7 @@ hostname ovlnet-guest
 echo 5 >/proc/sys/kernel/printk   # warnings and worse reach the console live
 . /etc/ovlnet-test.conf
 export IP_LIB_DIR=/usr/lib/x86_64-linux-gnu/ip
-export OVLNET_KVER=$KVER
+export OVLNET_KVER=$KVER OVLNET_KO_DIR
 
 exec 3>/dev/ttyS1
 res() { echo "$*"; echo "$*" >&3; }

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-kernels`: the whole VM selftest suite on Debian 12's extra 6.12
+# flavours (tools/kvers.sh flavours): -rt (PREEMPT_RT: spinlocks sleep,
+# softirqs run in threads) and -cloud.  By hand or nightly; `make check`
+# only builds for them and runs ovl_smoke on them.
+#
+#   selftests/check-kernels.sh [--tests "a b"] [--kver KVER]...
+#
+# Per kernel: the module build (W=1, no warnings) and the suite (or the
+# given tests) in one guest.  Closing line "N passed, N failed, N skipped";
+# exit 0 only if nothing failed.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
+export CACHE
+TESTS=
+KVERS=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--tests) TESTS=$2; shift 2 ;;
+	--kver) KVERS+=("$2"); shift 2 ;;
+	*) echo "usage: $0 [--tests \"a b\"] [--kver KVER]..." >&2; exit 2 ;;
+	esac
+done
+[ ${#KVERS[@]} -gt 0 ] || mapfile -t KVERS < <("$TOP/tools/kvers.sh" flavours)
+
+passed=0 failed=0 skipped=0
+FAILS=()
+if [ ${#KVERS[@]} -eq 0 ]; then
+	echo "not ok - kernels: no -rt/-cloud headers installed (tools/deps.sh)"
+	failed=1
+fi
+OUT=$(mktemp)
+trap 'rm -f "$OUT"' EXIT
+for k in "${KVERS[@]}"; do
+	t0=$(date +%s)
+	if "$TOP/tools/build-module.sh" "$k" >/dev/null; then
+		echo "ok - build $k"
+		passed=$((passed + 1))
+	else
+		echo "not ok - build $k # failed or warned"
+		failed=$((failed + 1))
+		FAILS+=("build $k")
+		continue
+	fi
+	# The -rt guest is several times slower in TCG.
+	"$TOP/selftests/vm/run.sh" --kver "$k" --timeout 7200 --test-timeout 900 \
+		${TESTS:+--tests "$TESTS"} | tee "$OUT"
+	rc=${PIPESTATUS[0]}
+	c_ok=$(grep -cE '^ok .*' "$OUT" | tr -d ' ')
+	c_skip=$(grep -cE '^ok .*# SKIP' "$OUT" | tr -d ' ')
+	c_fail=$(grep -cE '^not ok ' "$OUT" | tr -d ' ')
+	passed=$((passed + c_ok - c_skip))
+	skipped=$((skipped + c_skip))
+	failed=$((failed + c_fail))
+	while IFS= read -r l; do FAILS+=("${l#not ok }"); done < <(grep -E '^not ok ' "$OUT")
+	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		failed=$((failed + 1))
+		FAILS+=("vm $k: run.sh exit $rc")
+	fi
+	echo "=== $k: $c_ok ok ($c_skip skipped), $c_fail failed in $(($(date +%s) - t0))s ==="
+done
+if [ ${#FAILS[@]} -gt 0 ]; then
+	echo "failures:"
+	printf '  - %s\n' "${FAILS[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
