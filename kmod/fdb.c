@@ -33,6 +33,9 @@ int ovl_fdb_init(struct ovl_fdb *fdb)
 {
 	int err;
 
+	/* Documentation/fdb.rst: an entry is 64 bytes, a destination 64 */
+	BUILD_BUG_ON(sizeof(struct ovl_fdb_entry) > 64);
+	BUILD_BUG_ON(sizeof(struct ovl_fdb_dest) > 64);
 	spin_lock_init(&fdb->lock);
 	fdb->count = 0;
 	fdb->max = 0;

@@ -194,7 +194,13 @@ void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
 		break;
 	}
 	ovl_fdb_msg_of(&m, e, d);
+	/* as the in-tree vxlan: what aged out is reported stale */
+	if (ev == OVL_FDB_EV_AGED)
+		m.state = NUD_STALE;
+	/* the ageing worker holds neither RTNL nor RCU for ovl->cfg */
+	rcu_read_lock();
 	ovl_fdb_notify(ovl, &m, type);
+	rcu_read_unlock();
 }
 
 /* An unknown destination MAC: RTM_GETNEIGH, as `ip monitor` shows "miss". */
