@@ -29,6 +29,10 @@ const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_TX_TOO_BIG]		= "tx_too_big",
 	[OVL_CNT_TX_PROXY_REPLIES]	= "tx_proxy_replies",
 	[OVL_CNT_TX_ENCAP_ERRORS]	= "tx_encap_errors",
+	[OVL_CNT_LEARN_BLOCKED]		= "learn_blocked",
+	[OVL_CNT_FDB_EVENTS]		= "fdb_events",
+	[OVL_CNT_FDB_EVENTS_SUPPRESSED]	= "fdb_events_suppressed",
+	[OVL_CNT_FDB_AGE_VISITED]	= "fdb_age_visited",
 };
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
@@ -44,6 +48,13 @@ void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
 	}
 }
 
+/* A device's counters: the per-CPU ones and what the FDB keeps itself. */
+void ovl_dev_counters(const struct ovl_dev *ovl, u64 *out)
+{
+	ovl_counters_sum(ovl->counters, out);
+	out[OVL_CNT_FDB_AGE_VISITED] = READ_ONCE(ovl->fdb.age_visited);
+}
+
 /* --- netdev ops ------------------------------------------------------ */
 
 static int ovl_init(struct net_device *dev)
@@ -57,6 +68,7 @@ static int ovl_init(struct net_device *dev)
 	err = ovl_fdb_init(&ovl->fdb);
 	if (err)
 		goto err_counters;
+	ovl->fdb.notify = ovl_fdb_nl_event;
 	err = gro_cells_init(&ovl->gro_cells, dev);
 	if (err)
 		goto err_fdb;
@@ -116,7 +128,9 @@ static const struct net_device_ops ovl_netdev_ops = {
 	.ndo_get_iflink		= ovl_get_iflink,
 	.ndo_fdb_add		= ovl_fdb_nl_add,
 	.ndo_fdb_del		= ovl_fdb_nl_del,
+	.ndo_fdb_del_bulk	= ovl_fdb_nl_del_bulk,
 	.ndo_fdb_dump		= ovl_fdb_nl_dump,
+	.ndo_fdb_get		= ovl_fdb_nl_get,
 };
 
 /* --- ethtool ------------------------------------------------------- */
@@ -146,7 +160,7 @@ static void ovl_get_ethtool_stats(struct net_device *dev,
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 
-	ovl_counters_sum(ovl->counters, data);
+	ovl_dev_counters(ovl, data);
 }
 
 static const struct ethtool_ops ovl_ethtool_ops = {

@@ -73,6 +73,10 @@ enum ovl_counter {
 	OVL_CNT_TX_TOO_BIG,
 	OVL_CNT_TX_PROXY_REPLIES,
 	OVL_CNT_TX_ENCAP_ERRORS,
+	OVL_CNT_LEARN_BLOCKED,
+	OVL_CNT_FDB_EVENTS,
+	OVL_CNT_FDB_EVENTS_SUPPRESSED,
+	OVL_CNT_FDB_AGE_VISITED,	/* kept in ovl_fdb, see ovl_dev_counters() */
 	OVL_CNT_MAX,
 };
 
@@ -146,6 +150,7 @@ static inline void ovl_count(struct ovl_counters __percpu *c,
 }
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out);
+void ovl_dev_counters(const struct ovl_dev *ovl, u64 *out);
 extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 
 void ovl_setup(struct net_device *dev);

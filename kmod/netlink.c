@@ -612,7 +612,7 @@ static int ovl_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
 	struct nlattr *nest;
 	int i;
 
-	ovl_counters_sum(ovl->counters, cnt);
+	ovl_dev_counters(ovl, cnt);
 	nest = nla_nest_start(skb, IFLA_INFO_XSTATS);
 	if (!nest)
 		return -EMSGSIZE;

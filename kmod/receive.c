@@ -71,6 +71,9 @@ static void ovl_learn(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	case OVL_LEARN_FULL:
 		ovl_count(ovl->counters, OVL_CNT_LEARN_REFUSED);
 		break;
+	case OVL_LEARN_BLOCKED:
+		ovl_count(ovl->counters, OVL_CNT_LEARN_BLOCKED);
+		break;
 	default:
 		break;
 	}

@@ -87,6 +87,10 @@ enum {
 	IFLA_OVL_XSTATS_TX_TOO_BIG,	/* frame larger than the path allows */
 	IFLA_OVL_XSTATS_TX_PROXY_REPLIES, /* ARP/ND answered locally */
 	IFLA_OVL_XSTATS_TX_ENCAP_ERRORS, /* no headroom or offload setup failed */
+	IFLA_OVL_XSTATS_LEARN_BLOCKED,	/* static/sticky/extern_learn MAC seen via another VTEP */
+	IFLA_OVL_XSTATS_FDB_EVENTS,	/* data-path FDB notifications sent */
+	IFLA_OVL_XSTATS_FDB_EVENTS_SUPPRESSED, /* ... not sent: rate bound */
+	IFLA_OVL_XSTATS_FDB_AGE_VISITED, /* entries the ageing scans looked at */
 	__IFLA_OVL_XSTATS_MAX
 };
 
