@@ -33,6 +33,7 @@ const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_FDB_EVENTS]		= "fdb_events",
 	[OVL_CNT_FDB_EVENTS_SUPPRESSED]	= "fdb_events_suppressed",
 	[OVL_CNT_FDB_AGE_VISITED]	= "fdb_age_visited",
+	[OVL_CNT_RX_ECN_ERRORS]		= "rx_ecn_errors",
 };
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
@@ -222,10 +223,29 @@ static u32 ovl_id_hash(enum ovl_kind_id kind, u32 space, u32 id)
 	return jhash_3words(kind, space, id, 0);
 }
 
-/* The device for a received packet, under RCU or RTNL. */
+/*
+ * Does a packet to @dst belong to @cfg's device?  A multicast destination
+ * belongs only to the devices of that group: two tenants may share an ID
+ * on different local addresses, and the group is what tells their BUM
+ * traffic apart.  A unicast one must be the device's local address
+ * (unless either side is the wildcard).
+ */
+static bool ovl_dst_matches(const struct ovl_cfg *cfg,
+			    const struct ovl_addr *dst)
+{
+	if (ovl_addr_multicast(dst))
+		return ovl_addr_equal(&cfg->remote, dst);
+	return ovl_addr_any(&cfg->local) || ovl_addr_any(dst) ||
+	       ovl_addr_equal(&cfg->local, dst);
+}
+
+/*
+ * The device for a received packet to @dst (a local address or a
+ * multicast group), under RCU or RTNL.
+ */
 struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 			       u32 space, u32 id, sa_family_t family,
-			       const struct ovl_addr *local)
+			       const struct ovl_addr *dst)
 {
 	struct ovl_dev *ovl;
 
@@ -235,9 +255,7 @@ struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 
 		if (ovl->kind->id == kind && cfg->id == id &&
 		    ovl_demux_space(ovl, cfg) == space &&
-		    cfg->family == family &&
-		    (ovl_addr_any(&cfg->local) || ovl_addr_any(local) ||
-		     ovl_addr_equal(&cfg->local, local)))
+		    cfg->family == family && ovl_dst_matches(cfg, dst))
 			return ovl;
 	}
 	return NULL;
@@ -250,6 +268,13 @@ static bool ovl_taken(struct ovl_net *on, const struct ovl_dev *self,
 
 	other = ovl_find_by_id(on, self->kind->id, space, id, cfg->family,
 			       &cfg->local);
+	if (other && other != self)
+		return true;
+	/* one device per (ID, group): the group is what demultiplexes */
+	if (!ovl_addr_multicast(&cfg->remote))
+		return false;
+	other = ovl_find_by_id(on, self->kind->id, space, id, cfg->family,
+			       &cfg->remote);
 	return other && other != self;
 }
 

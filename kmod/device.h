@@ -43,6 +43,8 @@ struct ovl_cfg {
 	bool tos_inherit;
 	bool learning;
 	bool udp_csum;
+	bool udp6_zero_csum_tx;		/* RFC 6935 zero UDP checksum over IPv6 */
+	bool udp6_zero_csum_rx;		/* accept them (per UDP socket) */
 	bool gre_csum;
 	bool nvgre;
 	bool proxy;
@@ -77,6 +79,7 @@ enum ovl_counter {
 	OVL_CNT_FDB_EVENTS,
 	OVL_CNT_FDB_EVENTS_SUPPRESSED,
 	OVL_CNT_FDB_AGE_VISITED,	/* kept in ovl_fdb, see ovl_dev_counters() */
+	OVL_CNT_RX_ECN_ERRORS,
 	OVL_CNT_MAX,
 };
 
@@ -174,7 +177,7 @@ static inline u32 ovl_demux_space(const struct ovl_dev *ovl,
 
 struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 			       u32 space, u32 id, sa_family_t family,
-			       const struct ovl_addr *local);
+			       const struct ovl_addr *dst);
 bool ovl_find_conflict(struct ovl_net *on, const struct ovl_dev *self,
 		       const struct ovl_cfg *cfg);
 

@@ -12,6 +12,7 @@
 #include "proto.h"
 
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
@@ -26,20 +27,16 @@ void ovl_outer_parse(const struct sk_buff *skb, struct ovl_outer *o)
 		o->src.family = AF_INET;
 		o->src.ip4 = iph->saddr;
 		o->tos = iph->tos;
-		if (!ipv4_is_multicast(iph->daddr)) {
-			o->dst.family = AF_INET;
-			o->dst.ip4 = iph->daddr;
-		}
+		o->dst.family = AF_INET;
+		o->dst.ip4 = iph->daddr;
 	} else {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		o->src.family = AF_INET6;
 		o->src.ip6 = ip6h->saddr;
 		o->tos = ipv6_get_dsfield(ip6h);
-		if (!ipv6_addr_is_multicast(&ip6h->daddr)) {
-			o->dst.family = AF_INET6;
-			o->dst.ip6 = ip6h->daddr;
-		}
+		o->dst.family = AF_INET6;
+		o->dst.ip6 = ip6h->daddr;
 	}
 }
 
@@ -79,6 +76,77 @@ static void ovl_learn(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	}
 }
 
+/*
+ * The inner IP header behind @skb->data (after the Ethernet header, and
+ * any VLAN tags of a trunked VM): its offset from skb->data, and its
+ * EtherType in @proto; -1 if the frame carries no IP.
+ */
+static int ovl_inner_ip(struct sk_buff *skb, __be16 *proto)
+{
+	__be16 type = skb->protocol;
+	struct vlan_hdr _vh;
+	const struct vlan_hdr *vh;
+	int off = 0, depth;
+
+	for (depth = 0; eth_type_vlan(type) && depth < 4; depth++) {
+		vh = skb_header_pointer(skb, off, sizeof(_vh), &_vh);
+		if (!vh)
+			return -1;
+		type = vh->h_vlan_encapsulated_proto;
+		off += VLAN_HLEN;
+	}
+	*proto = type;
+	if (type == htons(ETH_P_IP))
+		return pskb_may_pull(skb, off + sizeof(struct iphdr)) ? off : -1;
+	if (type == htons(ETH_P_IPV6))
+		return pskb_may_pull(skb, off + sizeof(struct ipv6hdr)) ? off : -1;
+	return -1;
+}
+
+/*
+ * RFC 6040 decapsulation: the outer ECN field @outer onto the inner IP
+ * header.  False if the packet must be dropped (CE on Not-ECT).  The
+ * header is only written (made private first) when it changes.
+ */
+static bool ovl_ecn_decapsulate(struct sk_buff *skb, u8 outer)
+{
+	enum ovl_ecn_action act;
+	__be16 proto;
+	u8 *l3, inner;
+	int off;
+
+	if (!(outer & INET_ECN_MASK))
+		return true;		/* Not-ECT outer: nothing to do */
+	off = ovl_inner_ip(skb, &proto);
+	if (off < 0)
+		return true;
+	l3 = skb->data + off;
+	inner = proto == htons(ETH_P_IP) ? ((struct iphdr *)l3)->tos
+					 : ipv6_get_dsfield((struct ipv6hdr *)l3);
+	act = ovl_ecn_decap(outer, inner);
+	if (act == OVL_ECN_KEEP)
+		return true;
+	if (act == OVL_ECN_DROP)
+		return false;
+	if (skb_ensure_writable(skb, off + (proto == htons(ETH_P_IP) ?
+					    sizeof(struct iphdr) :
+					    sizeof(struct ipv6hdr))))
+		return true;
+	l3 = skb->data + off;
+	if (proto == htons(ETH_P_IP)) {
+		if (act == OVL_ECN_SET_CE)
+			IP_ECN_set_ce((struct iphdr *)l3);
+		else
+			IP_ECN_set_ect1((struct iphdr *)l3);
+	} else {
+		if (act == OVL_ECN_SET_CE)
+			IP6_ECN_set_ce(skb, (struct ipv6hdr *)l3);
+		else
+			IP6_ECN_set_ect1(skb, (struct ipv6hdr *)l3);
+	}
+	return true;
+}
+
 /* @skb->data is the inner Ethernet header; consumes @skb. */
 void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
 		 const struct ovl_outer *o)
@@ -114,8 +182,10 @@ void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
-	if (INET_ECN_is_ce(o->tos))
-		INET_ECN_set_ce(skb);
+	if (!ovl_ecn_decapsulate(skb, o->tos)) {
+		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_ECN_ERRORS);
+		return;
+	}
 
 	len = skb->len;
 	if (gro_cells_receive(&ovl->gro_cells, skb) == NET_RX_SUCCESS)

@@ -13,7 +13,7 @@
 
 struct ovl_outer {
 	struct ovl_addr src;
-	struct ovl_addr dst;		/* unspecified for multicast */
+	struct ovl_addr dst;		/* local address or multicast group */
 	u8 tos;
 };
 

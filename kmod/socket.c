@@ -26,6 +26,19 @@ static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
 }
 
 /*
+ * NICs that parse VXLAN for known ports (checksum offload, inner RSS)
+ * learn each socket's port through udp_tunnel_nic; NICs that appear later
+ * are told by ovl_sock_netdev_event().
+ */
+static void ovl_sock_offload(struct ovl_sock *os, bool add)
+{
+	if (add)
+		udp_tunnel_notify_add_rx_port(os->sock, UDP_TUNNEL_TYPE_VXLAN);
+	else
+		udp_tunnel_notify_del_rx_port(os->sock, UDP_TUNNEL_TYPE_VXLAN);
+}
+
+/*
  * A VTEP must not hear its own multicast: the copy looped back to the
  * sending host would teach its FDB that the local VMs live behind itself.
  */
@@ -41,11 +54,13 @@ static int ovl_sock_no_mc_loop(struct socket *sock, sa_family_t family)
 }
 
 static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
-					sa_family_t family, __be16 port)
+					sa_family_t family, __be16 port,
+					bool zero_csum6_rx)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.encap_type = 1,
 		.encap_rcv = ovl_vxlan_rcv,
+		.encap_err_lookup = ovl_vxlan_err_lookup,
 		.gro_receive = ovl_vxlan_gro_receive,
 		.gro_complete = ovl_vxlan_gro_complete,
 	};
@@ -53,7 +68,8 @@ static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 		.family = family,
 		.local_udp_port = port,
 		.ipv6_v6only = 1,
-		.use_udp6_rx_checksums = 1,
+		/* RFC 6935: zero checksums accepted only where configured */
+		.use_udp6_rx_checksums = !zero_csum6_rx,
 		.use_udp6_tx_checksums = 1,
 	};
 	struct ovl_sock *os;
@@ -76,9 +92,11 @@ static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 	os->on = on;
 	os->family = family;
 	os->port = port;
+	os->zero_csum6_rx = zero_csum6_rx;
 	tcfg.sk_user_data = os;
 	setup_udp_tunnel_sock(on->net, os->sock, &tcfg);
 	list_add(&os->list, &on->socks);
+	ovl_sock_offload(os, true);
 	return os;
 }
 
@@ -87,6 +105,7 @@ static void ovl_sock_put(struct ovl_sock *os)
 	if (--os->users)
 		return;
 	list_del(&os->list);
+	ovl_sock_offload(os, false);
 	udp_tunnel_sock_release(os->sock);
 	kfree_rcu(os, rcu);
 }
@@ -142,8 +161,17 @@ int ovl_vxlan_open(struct ovl_dev *ovl)
 	int err;
 
 	os = ovl_sock_find(on, cfg->family, cfg->port);
+	if (os && cfg->family == AF_INET6 &&
+	    os->zero_csum6_rx != cfg->udp6_zero_csum_rx) {
+		/* one socket per port, and the setting is the socket's */
+		netdev_err(ovl->dev, "udp6zerocsumrx differs from the other devices on port %u\n",
+			   ntohs(cfg->port));
+		return -EADDRINUSE;
+	}
 	if (!os) {
-		os = ovl_sock_create(on, cfg->family, cfg->port);
+		os = ovl_sock_create(on, cfg->family, cfg->port,
+				     cfg->family == AF_INET6 &&
+				     cfg->udp6_zero_csum_rx);
 		if (IS_ERR(os))
 			return PTR_ERR(os);
 	}
@@ -178,4 +206,40 @@ struct sock *ovl_vxlan_sk(struct ovl_dev *ovl)
 	struct ovl_sock *os = READ_ONCE(ovl->sock);
 
 	return os ? os->sock->sk : NULL;
+}
+
+/* A NIC (re)announcing its UDP tunnel offload wants our ports again. */
+static int ovl_sock_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ovl_sock *os;
+
+	if (event != NETDEV_UDP_TUNNEL_PUSH_INFO &&
+	    event != NETDEV_UDP_TUNNEL_DROP_INFO)
+		return NOTIFY_DONE;
+	/* RTNL, like every change to the list */
+	list_for_each_entry(os, &ovl_net(dev_net(dev))->socks, list) {
+		if (event == NETDEV_UDP_TUNNEL_PUSH_INFO)
+			udp_tunnel_push_rx_port(dev, os->sock,
+						UDP_TUNNEL_TYPE_VXLAN);
+		else
+			udp_tunnel_drop_rx_port(dev, os->sock,
+						UDP_TUNNEL_TYPE_VXLAN);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ovl_sock_notifier = {
+	.notifier_call = ovl_sock_netdev_event,
+};
+
+int ovl_sock_init(void)
+{
+	return register_netdevice_notifier(&ovl_sock_notifier);
+}
+
+void ovl_sock_exit(void)
+{
+	unregister_netdevice_notifier(&ovl_sock_notifier);
 }

@@ -20,6 +20,7 @@ struct ovl_sock {
 	struct ovl_net *on;
 	sa_family_t family;
 	__be16 port;
+	bool zero_csum6_rx;		/* accepts RFC 6935 zero checksums */
 	unsigned int users;		/* devices that are up; RTNL */
 	struct rcu_head rcu;
 };
@@ -27,5 +28,7 @@ struct ovl_sock {
 int ovl_vxlan_open(struct ovl_dev *ovl);
 void ovl_vxlan_stop(struct ovl_dev *ovl);
 struct sock *ovl_vxlan_sk(struct ovl_dev *ovl);
+int ovl_sock_init(void);
+void ovl_sock_exit(void);
 
 #endif /* _OVL_SOCKET_H */

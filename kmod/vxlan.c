@@ -40,6 +40,21 @@ static int ovl_vxlan_push(struct sk_buff *skb, const struct ovl_cfg *cfg,
 	return 0;
 }
 
+/*
+ * The packet is scrubbed here, as for every tunnel, and only then stamped
+ * with the configured mark and priority: the UDP tunnel helpers' own
+ * scrub (IPv4 only, IPv6 has none) then runs without crossing namespaces
+ * and keeps them.  Without it the inner dst (one reference leaked per
+ * packet on IPv6, whose helper sets the outer dst over it), conntrack
+ * entry, secpath and mark would ride on the outer packet.
+ */
+static void ovl_vxlan_scrub(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+			    struct sk_buff *skb)
+{
+	skb_scrub_packet(skb, ovl_xnet(ovl));
+	ovl_stamp(skb, cfg);
+}
+
 static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			    struct sk_buff *skb, struct ovl_remote *r,
 			    struct sock *sk, __be16 sport)
@@ -50,54 +65,54 @@ static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	int err;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_UDP,
-			  OVL_VXLAN4_OVERHEAD - ETH_HLEN, &p, &saddr);
+	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_UDP, OVL_VXLAN4_HEADROOM,
+			  &p, &saddr);
 	if (!rt)
 		return;
 	err = ovl_vxlan_push(skb, cfg, r->key.id,
 			     LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
-			     OVL_VXLAN4_OVERHEAD, cfg->udp_csum);
+			     OVL_VXLAN4_HEADROOM, cfg->udp_csum);
 	if (err) {
 		ip_rt_put(rt);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
-	ovl_stamp(skb, cfg);
+	ovl_vxlan_scrub(ovl, cfg, skb);
 	udp_tunnel_xmit_skb(rt, sk, skb, saddr, r->key.ip.ip4, p.tos,
 			    p.ttl ?: ip4_dst_hoplimit(&rt->dst), p.df, sport,
-			    r->key.port ?: cfg->port, ovl_xnet(ovl),
-			    !cfg->udp_csum);
+			    r->key.port ?: cfg->port, false, !cfg->udp_csum);
 }
 
 static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 			    struct sk_buff *skb, struct ovl_remote *r,
 			    struct sock *sk, __be16 sport)
 {
+	/* RFC 6935: a zero UDP checksum only where configured */
+	bool csum = !cfg->udp6_zero_csum_tx;
 	struct ovl_outer_params p;
 	struct in6_addr saddr;
 	struct dst_entry *dst;
 	int err;
 
 	ovl_outer_params(cfg, skb, r, &p);
-	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_UDP,
-			   OVL_VXLAN6_OVERHEAD - ETH_HLEN, &p, &saddr);
+	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_UDP, OVL_VXLAN6_HEADROOM,
+			   &p, &saddr);
 	if (!dst)
 		return;
-	/* IPv6 UDP always carries a checksum (RFC 6935 zero-checksum off) */
 	err = ovl_vxlan_push(skb, cfg, r->key.id,
 			     LL_RESERVED_SPACE(dst->dev) + dst->header_len +
-			     OVL_VXLAN6_OVERHEAD, true);
+			     OVL_VXLAN6_HEADROOM, csum);
 	if (err) {
 		dst_release(dst);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
 		return;
 	}
-	ovl_stamp(skb, cfg);
+	ovl_vxlan_scrub(ovl, cfg, skb);
 	/* df unset: the source fragments (IPv6 routers never do) */
 	skb->ignore_df = !p.df;
 	udp_tunnel6_xmit_skb(dst, sk, skb, ovl->dev, &saddr, &r->key.ip.ip6,
 			     p.tos, p.ttl ?: ip6_dst_hoplimit(dst), 0, sport,
-			     r->key.port ?: cfg->port, false);
+			     r->key.port ?: cfg->port, !csum);
 }
 
 static void ovl_vxlan_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
@@ -169,6 +184,37 @@ int ovl_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 drop:
 	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * UDP encap_err_lookup: an ICMP error (Frag-Needed, PTB) quoting one of
+ * our outer packets.  The network header is the quoted outer IP header,
+ * the transport header its UDP header.  Returning 0 claims it: the UDP
+ * error handler then updates the route's PMTU, which the next transmit
+ * sees (dst_cache entries are invalidated by the new exception).
+ */
+int ovl_vxlan_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	struct ovl_sock *os = rcu_dereference_sk_user_data(sk);
+	const struct ovl_vxlanhdr *vh;
+	struct ovl_addr local = {};
+	u32 vni;
+
+	if (!os || !pskb_may_pull(skb, skb_transport_offset(skb) +
+					OVL_VXLAN_HLEN))
+		return -EINVAL;
+	vh = (const struct ovl_vxlanhdr *)(udp_hdr(skb) + 1);
+	if (ovl_vxlan_parse(vh, &vni) != OVL_PARSE_OK)
+		return -EINVAL;
+	local.family = os->family;
+	if (os->family == AF_INET)
+		local.ip4 = ip_hdr(skb)->saddr;
+	else
+		local.ip6 = ipv6_hdr(skb)->saddr;
+	if (!ovl_find_by_id(os->on, OVL_KIND_VXLAN, (__force u16)os->port,
+			    vni, os->family, &local))
+		return -ENOENT;
 	return 0;
 }
 
