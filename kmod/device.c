@@ -178,13 +178,36 @@ static const struct ethtool_ops ovl_ethtool_ops = {
 			 NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE)
 
 /*
- * A plain Ethernet device with a real queue: the system's default qdisc
- * and tx_queue_len 1000 from ether_setup(), no lockless-TX shortcut, so
- * tc shapes it like any NIC.
+ * Lockless transmit: ovl_xmit() takes no per-queue state (see below).
+ * 6.12 moved the flag from the NETIF_F_LLTX feature bit (then removed)
+ * to dev->lltx, so the bit's macro tells which kernel this is.
+ */
+static void ovl_set_lltx(struct net_device *dev)
+{
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+}
+
+/*
+ * An Ethernet device that costs nothing until it is shaped, like veth:
+ * IFF_NO_QUEUE (the default root is noqueue, so a frame goes straight
+ * from the bridge to ovl_xmit() with no qdisc stage and no qdisc memory)
+ * and LLTX (no TX queue lock).  ovl_xmit() may therefore run on several
+ * CPUs at once for one queue: what it touches is RCU (cfg, FDB), per-CPU
+ * (tstats, core stats, ovl counters, dst caches), atomic (DEV_STATS) or
+ * locked (the BUM bucket).  tx_queue_len stays ether_setup()'s 1000 and
+ * the TX queues stay real (one per CPU, see ovl_get_num_tx_queues()), so
+ * `tc qdisc add dev X root htb|mq|fq_codel ...` works as on a NIC, and
+ * the pfifo leaves HTB and mq create get a 1000-packet limit.
  */
 void ovl_setup(struct net_device *dev)
 {
 	ether_setup(dev);
+	dev->priv_flags |= IFF_NO_QUEUE;
+	ovl_set_lltx(dev);
 	dev->netdev_ops = &ovl_netdev_ops;
 	dev->ethtool_ops = &ovl_ethtool_ops;
 	dev->needs_free_netdev = true;

@@ -55,7 +55,13 @@
 # same (work per guest second, not per host second).  A selection mixing
 # marked and unmarked tests boots twice (unmarked first) and prints one
 # TAP stream.  --icount SHIFT runs every selected test under
-# `-icount shift=SHIFT,sleep=off`, --icount off none.
+# `-icount shift=SHIFT,sleep=off`, --icount off none.  An icount guest has
+# two possible CPUs but one online (-smp 2, kernel maxcpus=1: ovlnet
+# devices still get two TX queues), and runs a SCHED_IDLE busy loop so
+# that its vCPU never halts: qemu 7.2's round-robin TCG under icount
+# never finishes bringing up 6.1's second vCPU, and an idle single vCPU
+# sometimes never wakes again (lost warp to the next timer).  Guest time
+# is then purely instructions executed.
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -277,7 +283,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
-	/usr/sbin/mausezahn /usr/bin/strace
+	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/chrt
 	/lib/systemd/systemd-networkd /usr/bin/networkctl
 	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
@@ -455,6 +461,7 @@ RUN_ARGS="$RUN_ARGS"
 KVER=$KVER
 NICS=$NICS
 OVLNET_KO_DIR=$MODDIR/$KO_DIR
+ICOUNT=$ICOUNT
 EOF
 # RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
 sed -i 's|^RUN_SCRIPT="/selftests/net/|RUN_SCRIPT="/selftests/|' "$DYN/etc/ovlnet-test.conf"
@@ -489,6 +496,13 @@ exec 3>/dev/ttyS1
 res() { echo "$*"; echo "$*" >&3; }
 
 echo "# init: userspace up after $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
+# Instruction clock: keep the vCPU busy at the lowest priority, so guest
+# time only ever advances by executed instructions (never by qemu's idle
+# warp, see run.sh).
+if [ -n "$ICOUNT" ]; then
+	chrt -i 0 /bin/bash -c 'while :; do :; done' &
+	echo "# init: icount guest, SCHED_IDLE spinner $!"
+fi
 
 # kmemleak (debug kernels): what the kernel leaked while booting is not ours;
 # scan once now and forget it, so the final scan shows only the tests' leaks.
@@ -632,15 +646,17 @@ for ((i = 1; i <= NICS; i++)); do
 	nic_args+=(-netdev "hubport,id=nic$i,hubid=0"
 		-device "virtio-net-pci,netdev=nic$i,mac=52:54:00:00:00:$(printf %02x "$i"),romfile=")
 done
+SMP=${OVLNET_VM_SMP:-2}
 if [ -n "$ICOUNT" ]; then
 	# single-threaded TCG only (icount and MTTCG exclude each other)
 	qemu_extra+=(-icount "shift=$ICOUNT,sleep=off")
-	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off"
+	CMDLINE+=" maxcpus=1"
+	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off, one of $SMP vCPUs online"
 fi
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "${OVLNET_VM_SMP:-2}" -m "${OVLNET_VM_MEM:-2048}" \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "$SMP" -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
