@@ -29,6 +29,11 @@ const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_TX_TOO_BIG]		= "tx_too_big",
 	[OVL_CNT_TX_PROXY_REPLIES]	= "tx_proxy_replies",
 	[OVL_CNT_TX_ENCAP_ERRORS]	= "tx_encap_errors",
+	[OVL_CNT_LEARN_BLOCKED]		= "learn_blocked",
+	[OVL_CNT_FDB_EVENTS]		= "fdb_events",
+	[OVL_CNT_FDB_EVENTS_SUPPRESSED]	= "fdb_events_suppressed",
+	[OVL_CNT_FDB_AGE_VISITED]	= "fdb_age_visited",
+	[OVL_CNT_RX_ECN_ERRORS]		= "rx_ecn_errors",
 };
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
@@ -44,6 +49,13 @@ void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
 	}
 }
 
+/* A device's counters: the per-CPU ones and what the FDB keeps itself. */
+void ovl_dev_counters(const struct ovl_dev *ovl, u64 *out)
+{
+	ovl_counters_sum(ovl->counters, out);
+	out[OVL_CNT_FDB_AGE_VISITED] = READ_ONCE(ovl->fdb.age_visited);
+}
+
 /* --- netdev ops ------------------------------------------------------ */
 
 static int ovl_init(struct net_device *dev)
@@ -57,6 +69,7 @@ static int ovl_init(struct net_device *dev)
 	err = ovl_fdb_init(&ovl->fdb);
 	if (err)
 		goto err_counters;
+	ovl->fdb.notify = ovl_fdb_nl_event;
 	err = gro_cells_init(&ovl->gro_cells, dev);
 	if (err)
 		goto err_fdb;
@@ -116,7 +129,9 @@ static const struct net_device_ops ovl_netdev_ops = {
 	.ndo_get_iflink		= ovl_get_iflink,
 	.ndo_fdb_add		= ovl_fdb_nl_add,
 	.ndo_fdb_del		= ovl_fdb_nl_del,
+	.ndo_fdb_del_bulk	= ovl_fdb_nl_del_bulk,
 	.ndo_fdb_dump		= ovl_fdb_nl_dump,
+	.ndo_fdb_get		= ovl_fdb_nl_get,
 };
 
 /* --- ethtool ------------------------------------------------------- */
@@ -146,7 +161,7 @@ static void ovl_get_ethtool_stats(struct net_device *dev,
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 
-	ovl_counters_sum(ovl->counters, data);
+	ovl_dev_counters(ovl, data);
 }
 
 static const struct ethtool_ops ovl_ethtool_ops = {
@@ -208,10 +223,29 @@ static u32 ovl_id_hash(enum ovl_kind_id kind, u32 space, u32 id)
 	return jhash_3words(kind, space, id, 0);
 }
 
-/* The device for a received packet, under RCU or RTNL. */
+/*
+ * Does a packet to @dst belong to @cfg's device?  A multicast destination
+ * belongs only to the devices of that group: two tenants may share an ID
+ * on different local addresses, and the group is what tells their BUM
+ * traffic apart.  A unicast one must be the device's local address
+ * (unless either side is the wildcard).
+ */
+static bool ovl_dst_matches(const struct ovl_cfg *cfg,
+			    const struct ovl_addr *dst)
+{
+	if (ovl_addr_multicast(dst))
+		return ovl_addr_equal(&cfg->remote, dst);
+	return ovl_addr_any(&cfg->local) || ovl_addr_any(dst) ||
+	       ovl_addr_equal(&cfg->local, dst);
+}
+
+/*
+ * The device for a received packet to @dst (a local address or a
+ * multicast group), under RCU or RTNL.
+ */
 struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 			       u32 space, u32 id, sa_family_t family,
-			       const struct ovl_addr *local)
+			       const struct ovl_addr *dst)
 {
 	struct ovl_dev *ovl;
 
@@ -221,9 +255,7 @@ struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 
 		if (ovl->kind->id == kind && cfg->id == id &&
 		    ovl_demux_space(ovl, cfg) == space &&
-		    cfg->family == family &&
-		    (ovl_addr_any(&cfg->local) || ovl_addr_any(local) ||
-		     ovl_addr_equal(&cfg->local, local)))
+		    cfg->family == family && ovl_dst_matches(cfg, dst))
 			return ovl;
 	}
 	return NULL;
@@ -236,6 +268,13 @@ static bool ovl_taken(struct ovl_net *on, const struct ovl_dev *self,
 
 	other = ovl_find_by_id(on, self->kind->id, space, id, cfg->family,
 			       &cfg->local);
+	if (other && other != self)
+		return true;
+	/* one device per (ID, group): the group is what demultiplexes */
+	if (!ovl_addr_multicast(&cfg->remote))
+		return false;
+	other = ovl_find_by_id(on, self->kind->id, space, id, cfg->family,
+			       &cfg->remote);
 	return other && other != self;
 }
 

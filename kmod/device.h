@@ -43,6 +43,8 @@ struct ovl_cfg {
 	bool tos_inherit;
 	bool learning;
 	bool udp_csum;
+	bool udp6_zero_csum_tx;		/* RFC 6935 zero UDP checksum over IPv6 */
+	bool udp6_zero_csum_rx;		/* accept them (per UDP socket) */
 	bool gre_csum;
 	bool nvgre;
 	bool proxy;
@@ -73,6 +75,11 @@ enum ovl_counter {
 	OVL_CNT_TX_TOO_BIG,
 	OVL_CNT_TX_PROXY_REPLIES,
 	OVL_CNT_TX_ENCAP_ERRORS,
+	OVL_CNT_LEARN_BLOCKED,
+	OVL_CNT_FDB_EVENTS,
+	OVL_CNT_FDB_EVENTS_SUPPRESSED,
+	OVL_CNT_FDB_AGE_VISITED,	/* kept in ovl_fdb, see ovl_dev_counters() */
+	OVL_CNT_RX_ECN_ERRORS,
 	OVL_CNT_MAX,
 };
 
@@ -92,6 +99,10 @@ struct ovl_kind {
 	const char *name;
 	/* bytes the encapsulation adds, inner Ethernet header included */
 	unsigned int (*overhead)(const struct ovl_cfg *cfg);
+	/* at creation and deletion (RTNL): underlay receive set-up */
+	int (*attach)(struct ovl_dev *ovl);
+	void (*detach)(struct ovl_dev *ovl);
+	/* ndo_open/ndo_stop (RTNL) */
 	int (*open)(struct ovl_dev *ovl);
 	void (*stop)(struct ovl_dev *ovl);
 	/* encapsulate one copy of @skb (consumed) towards @remote */
@@ -142,6 +153,7 @@ static inline void ovl_count(struct ovl_counters __percpu *c,
 }
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out);
+void ovl_dev_counters(const struct ovl_dev *ovl, u64 *out);
 extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 
 void ovl_setup(struct net_device *dev);
@@ -165,7 +177,7 @@ static inline u32 ovl_demux_space(const struct ovl_dev *ovl,
 
 struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 			       u32 space, u32 id, sa_family_t family,
-			       const struct ovl_addr *local);
+			       const struct ovl_addr *dst);
 bool ovl_find_conflict(struct ovl_net *on, const struct ovl_dev *self,
 		       const struct ovl_cfg *cfg);
 

@@ -33,11 +33,22 @@ int ovl_fdb_init(struct ovl_fdb *fdb)
 {
 	int err;
 
+	/* Documentation/fdb.rst: an entry is 64 bytes, a destination 64 */
+	BUILD_BUG_ON(sizeof(struct ovl_fdb_entry) > 64);
+	BUILD_BUG_ON(sizeof(struct ovl_fdb_dest) > 64);
 	spin_lock_init(&fdb->lock);
 	fdb->count = 0;
 	fdb->max = 0;
 	fdb->ageing = 0;
 	INIT_DELAYED_WORK(&fdb->ageing_work, ovl_fdb_ageing_work);
+	INIT_LIST_HEAD(&fdb->ageing_list);
+	fdb->n_ageing = 0;
+	fdb->age_visited = 0;
+	fdb->notify = NULL;
+	spin_lock_init(&fdb->events.lock);
+	fdb->events.tokens = U64_MAX / 2;	/* full on first use */
+	fdb->events.last = jiffies;
+	fdb->events.suppressing = false;
 
 	err = rhashtable_init(&fdb->entries, &ovl_entry_params);
 	if (err)
@@ -156,7 +167,8 @@ static void ovl_dest_release(struct ovl_fdb *fdb, struct ovl_fdb_dest *d)
 }
 
 static int ovl_dest_prepend(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
-			    const struct ovl_remote_key *key, bool config)
+			    const struct ovl_remote_key *key, bool config,
+			    const struct ovl_fdb_tag *tag)
 {
 	struct ovl_fdb_dest *d;
 
@@ -169,6 +181,8 @@ static int ovl_dest_prepend(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 		return -ENOMEM;
 	}
 	d->config = config;
+	if (tag)
+		d->tag = *tag;
 	RCU_INIT_POINTER(d->next, ovl_dest_deref(fdb, e->dests));
 	rcu_assign_pointer(e->dests, d);
 	return 0;
@@ -187,10 +201,54 @@ static void ovl_entry_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct ovl_fdb_entry, rcu));
 }
 
+static void ovl_emit(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+		     const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+{
+	if (fdb->notify)
+		fdb->notify(fdb, e, d, ev);
+}
+
+static void ovl_emit_all(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+			 enum ovl_fdb_event ev)
+{
+	struct ovl_fdb_dest *d;
+
+	if (!fdb->notify)
+		return;
+	for (d = ovl_dest_deref(fdb, e->dests); d;
+	     d = ovl_dest_deref(fdb, d->next))
+		fdb->notify(fdb, e, d, ev);
+}
+
+/* What ageing may remove: not static, not a control plane's, not flood. */
+static bool ovl_entry_can_age(const struct ovl_fdb_entry *e)
+{
+	return !(e->flags & (OVL_FDB_STATIC | OVL_FDB_EXT_LEARNED)) &&
+	       !ovl_fdb_is_flood(e);
+}
+
+/* Puts @e on the ageing list, or takes it off, as its flags say.  Lock. */
+static void ovl_entry_sync_ageing(struct ovl_fdb *fdb, struct ovl_fdb_entry *e)
+{
+	bool listed = !list_empty(&e->age_node);
+
+	if (ovl_entry_can_age(e) && !listed) {
+		list_add_tail(&e->age_node, &fdb->ageing_list);
+		fdb->n_ageing++;
+	} else if (!ovl_entry_can_age(e) && listed) {
+		list_del_init(&e->age_node);
+		fdb->n_ageing--;
+	}
+}
+
 static void ovl_entry_remove(struct ovl_fdb *fdb, struct ovl_fdb_entry *e)
 {
 	struct ovl_fdb_dest *d;
 
+	if (!list_empty(&e->age_node)) {
+		list_del(&e->age_node);
+		fdb->n_ageing--;
+	}
 	rhashtable_remove_fast(&fdb->entries, &e->node, ovl_entry_params);
 	WRITE_ONCE(fdb->count, fdb->count - 1);
 	while ((d = ovl_dest_deref(fdb, e->dests)))
@@ -215,7 +273,8 @@ static struct ovl_fdb_entry *ovl_entry_create(struct ovl_fdb *fdb,
 	if (!e)
 		return ERR_PTR(-ENOMEM);
 	ether_addr_copy(e->mac, mac);
-	e->flags = flags & OVL_FDB_STATIC;
+	e->flags = flags & OVL_FDB_PINNED;
+	INIT_LIST_HEAD(&e->age_node);
 	e->updated = now;
 	e->used = now;
 	if (rhashtable_lookup_insert_fast(&fdb->entries, &e->node,
@@ -237,17 +296,33 @@ static void ovl_fdb_arm_ageing(struct ovl_fdb *fdb)
 {
 	unsigned long ageing = READ_ONCE(fdb->ageing);
 
-	if (ageing && !delayed_work_pending(&fdb->ageing_work))
+	if (ageing && fdb->n_ageing &&
+	    !delayed_work_pending(&fdb->ageing_work))
 		schedule_delayed_work(&fdb->ageing_work,
 				      ovl_fdb_ageing_period(ageing));
 }
 
 /* --- the API --------------------------------------------------------- */
 
+/* Takes what a netlink add says about behaviour (flags) and display (tag). */
+static bool ovl_entry_set(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
+			  u16 flags, const struct ovl_fdb_tag *tag)
+{
+	u16 nflags = (e->flags & ~OVL_FDB_PINNED) | (flags & OVL_FDB_PINNED);
+	bool changed = nflags != e->flags || memcmp(&e->tag, tag, sizeof(*tag));
+
+	WRITE_ONCE(e->flags, nflags);
+	e->tag = *tag;
+	ovl_entry_sync_ageing(fdb, e);
+	return changed;
+}
+
 static int ovl_fdb_update(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 			  const struct ovl_remote_key *key, u16 flags,
-			  bool append, bool replace, unsigned long now)
+			  const struct ovl_fdb_tag *tag, bool append,
+			  bool replace, unsigned long now, bool *changed)
 {
+	bool config = flags & OVL_FDB_CONFIG;
 	struct ovl_fdb_dest *d;
 	int err = 0;
 
@@ -255,56 +330,80 @@ static int ovl_fdb_update(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 	if (append) {
 		if (d)
 			return -EEXIST;
-		err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG);
+		err = ovl_dest_prepend(fdb, e, key, config, tag);
+		*changed = true;
 	} else if (replace) {
 		if (!d) {
 			/* replace the first destination, as the bridge does */
 			struct ovl_fdb_dest *first = ovl_dest_deref(fdb, e->dests);
 
-			err = ovl_dest_prepend(fdb, e, key,
-					       flags & OVL_FDB_CONFIG);
+			err = ovl_dest_prepend(fdb, e, key, config, tag);
 			if (!err && first)
 				ovl_dest_unlink(fdb,
 						&ovl_dest_deref(fdb, e->dests)->next,
 						first);
+			*changed = true;
+		} else if (memcmp(&d->tag, tag, sizeof(*tag))) {
+			d->tag = *tag;
+			if (ovl_fdb_is_flood(e))
+				*changed = true;
 		}
 	} else {
 		return -EEXIST;
 	}
 	if (err)
 		return err;
-	WRITE_ONCE(e->flags, (e->flags & ~OVL_FDB_STATIC) |
-			     (flags & OVL_FDB_STATIC));
+	/*
+	 * The flood list never ages and each member keeps its own tag: an
+	 * append there never demotes the list (only replace may change it).
+	 */
+	if (ovl_fdb_is_flood(e) && !replace)
+		flags |= e->flags & OVL_FDB_STATIC;
+	if (ovl_entry_set(fdb, e, flags, tag))
+		*changed = true;
 	WRITE_ONCE(e->updated, now);
 	return 0;
 }
 
 /**
- * ovl_fdb_add - add or change an entry
+ * ovl_fdb_add_tagged - add or change an entry
  * @fdb: the database
  * @mac: inner MAC, ovl_flood_mac for the flood list
  * @key: destination
- * @flags: OVL_FDB_STATIC for a permanent entry, OVL_FDB_CONFIG for the
- *	device's own remote/group
+ * @flags: OVL_FDB_STATIC (never ages), OVL_FDB_EXT_LEARNED (a control
+ *	plane's: never ages, never moved by learning), OVL_FDB_STICKY
+ *	(never moved by learning), OVL_FDB_CONFIG (the device's own
+ *	remote/group)
+ * @tag: kept for display (NULL: all zero)
  * @append: add @key as one more destination (NLM_F_APPEND)
  * @replace: replace the first destination (NLM_F_REPLACE)
  * @now: jiffies
+ * @changed: set to true when anything changed (may be NULL)
  *
  * Return: 0, -EEXIST when the entry (or with @append the destination)
  * exists and neither flag allows changing it, -ENOSPC when maxaddress is
  * reached, -ENOMEM.
  */
-int ovl_fdb_add(struct ovl_fdb *fdb, const u8 *mac,
-		const struct ovl_remote_key *key, u16 flags, bool append,
-		bool replace, unsigned long now)
+int ovl_fdb_add_tagged(struct ovl_fdb *fdb, const u8 *mac,
+		       const struct ovl_remote_key *key, u16 flags,
+		       const struct ovl_fdb_tag *tag, bool append,
+		       bool replace, unsigned long now, bool *changed)
 {
+	static const struct ovl_fdb_tag none;
 	struct ovl_fdb_entry *e;
+	bool dummy = false;
 	int err;
 
+	if (!tag)
+		tag = &none;
+	if (!changed)
+		changed = &dummy;
+	*changed = false;
 	spin_lock_bh(&fdb->lock);
 	e = rhashtable_lookup_fast(&fdb->entries, mac, ovl_entry_params);
 	if (e) {
-		err = ovl_fdb_update(fdb, e, key, flags, append, replace, now);
+		err = ovl_fdb_update(fdb, e, key, flags, tag, append, replace,
+				     now, changed);
 		goto out;
 	}
 	err = -ENOSPC;
@@ -314,15 +413,32 @@ int ovl_fdb_add(struct ovl_fdb *fdb, const u8 *mac,
 	err = PTR_ERR_OR_ZERO(e);
 	if (err)
 		goto out;
-	err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG);
-	if (err)
+	e->tag = *tag;
+	err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG, tag);
+	if (err) {
 		ovl_entry_remove(fdb, e);
+		goto out;
+	}
+	ovl_entry_sync_ageing(fdb, e);
+	*changed = true;
 out:
+	if (!err && *changed)
+		ovl_emit(fdb, e, ovl_dest_find(fdb, e, key, NULL),
+			 OVL_FDB_EV_ADDED);
 	/* new or changed, a dynamic entry must age: also after replace */
-	if (!err && !(flags & OVL_FDB_STATIC))
+	if (!err)
 		ovl_fdb_arm_ageing(fdb);
 	spin_unlock_bh(&fdb->lock);
 	return err;
+}
+
+/* ovl_fdb_add_tagged() without a tag. */
+int ovl_fdb_add(struct ovl_fdb *fdb, const u8 *mac,
+		const struct ovl_remote_key *key, u16 flags, bool append,
+		bool replace, unsigned long now)
+{
+	return ovl_fdb_add_tagged(fdb, mac, key, flags, NULL, append, replace,
+				  now, NULL);
 }
 
 /**
@@ -349,7 +465,10 @@ int ovl_fdb_del(struct ovl_fdb *fdb, const u8 *mac,
 		d = ovl_dest_find(fdb, e, key, &link);
 		if (!d)
 			goto out;
+		ovl_emit(fdb, e, d, OVL_FDB_EV_DELETED);
 		ovl_dest_unlink(fdb, link, d);
+	} else {
+		ovl_emit_all(fdb, e, OVL_FDB_EV_DELETED);
 	}
 	if (!key || !rcu_access_pointer(e->dests))
 		ovl_entry_remove(fdb, e);
@@ -373,10 +492,12 @@ void ovl_fdb_del_config(struct ovl_fdb *fdb)
 		goto out;
 	link = &e->dests;
 	while ((d = ovl_dest_deref(fdb, *link))) {
-		if (d->config)
+		if (d->config) {
+			ovl_emit(fdb, e, d, OVL_FDB_EV_DELETED);
 			ovl_dest_unlink(fdb, link, d);
-		else
+		} else {
 			link = &d->next;
+		}
 	}
 	if (!rcu_access_pointer(e->dests))
 		ovl_entry_remove(fdb, e);
@@ -384,9 +505,24 @@ out:
 	spin_unlock_bh(&fdb->lock);
 }
 
+/* Does @e send to @key?  Under RCU or fdb->lock. */
+static bool ovl_entry_has_key(const struct ovl_fdb_entry *e,
+			      const struct ovl_remote_key *key)
+{
+	const struct ovl_fdb_dest *d;
+
+	for (d = rcu_dereference_check(e->dests, 1); d;
+	     d = rcu_dereference_check(d->next, 1))
+		if (!memcmp(&d->remote->key, key, sizeof(*key)))
+			return true;
+	return false;
+}
+
 /*
  * Learning, from softirq: the fast path (known MAC, same remote) takes no
- * lock and writes the timestamp only when it changed.
+ * lock and writes the timestamp only when it changed.  Pinned entries
+ * (static, extern_learn, sticky) are never moved nor refreshed: a frame
+ * from their MAC through another VTEP is OVL_LEARN_BLOCKED.
  */
 enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 				    const struct ovl_remote_key *key,
@@ -398,8 +534,9 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 
 	e = rhashtable_lookup(&fdb->entries, mac, ovl_entry_params);
 	if (e) {
-		if (ovl_fdb_is_static(e))
-			return OVL_LEARN_STATIC;
+		if (READ_ONCE(e->flags) & OVL_FDB_PINNED)
+			return ovl_entry_has_key(e, key) ? OVL_LEARN_STATIC
+							 : OVL_LEARN_BLOCKED;
 		d = rcu_dereference(e->dests);
 		if (d && !rcu_access_pointer(d->next) &&
 		    !memcmp(&d->remote->key, key, sizeof(*key))) {
@@ -412,18 +549,23 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 	spin_lock(&fdb->lock);
 	e = rhashtable_lookup_fast(&fdb->entries, mac, ovl_entry_params);
 	if (e) {
-		res = OVL_LEARN_STATIC;
-		if (ovl_fdb_is_static(e))
+		if (e->flags & OVL_FDB_PINNED) {
+			res = ovl_entry_has_key(e, key) ? OVL_LEARN_STATIC
+							: OVL_LEARN_BLOCKED;
 			goto out;
+		}
 		/* roaming: the MAC now lives behind another VTEP */
 		res = OVL_LEARN_NOMEM;
-		if (ovl_dest_prepend(fdb, e, key, false))
+		if (ovl_dest_prepend(fdb, e, key, false, NULL))
 			goto out;
 		d = ovl_dest_deref(fdb, e->dests);
 		while (rcu_access_pointer(d->next))
 			ovl_dest_unlink(fdb, &d->next,
 					ovl_dest_deref(fdb, d->next));
+		/* learning owns it now: what a user had said of it is gone */
+		memset(&e->tag, 0, sizeof(e->tag));
 		WRITE_ONCE(e->updated, now);
+		ovl_emit(fdb, e, d, OVL_FDB_EV_MOVED);
 		res = OVL_LEARN_MOVED;
 		goto out;
 	}
@@ -434,11 +576,13 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 	e = ovl_entry_create(fdb, mac, 0, now);
 	if (IS_ERR(e))
 		goto out;
-	if (ovl_dest_prepend(fdb, e, key, false)) {
+	if (ovl_dest_prepend(fdb, e, key, false, NULL)) {
 		ovl_entry_remove(fdb, e);
 		goto out;
 	}
+	ovl_entry_sync_ageing(fdb, e);
 	ovl_fdb_arm_ageing(fdb);
+	ovl_emit(fdb, e, ovl_dest_deref(fdb, e->dests), OVL_FDB_EV_LEARNED);
 	res = OVL_LEARN_NEW;
 out:
 	spin_unlock(&fdb->lock);
@@ -450,36 +594,47 @@ static bool ovl_entry_expired(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 {
 	unsigned long ageing = READ_ONCE(fdb->ageing);
 
-	return ageing && !ovl_fdb_is_static(e) &&
+	return ageing && ovl_entry_can_age(e) &&
 	       time_after_eq(now, READ_ONCE(e->updated) + ageing);
 }
 
-/* Removes every dynamic entry not refreshed within the ageing time. */
+/* Entries handled per lock hold by the scans of the ageing list. */
+#define OVL_FDB_BATCH	64
+
+/*
+ * Removes every dynamic entry not refreshed within the ageing time.  The
+ * scan walks the ageing list only, so it visits the entries that can age
+ * and no others: live ones go to the tail, and at most as many entries
+ * are visited as the list held when the scan began.
+ */
 unsigned int ovl_fdb_age(struct ovl_fdb *fdb, unsigned long now)
 {
-	struct rhashtable_iter iter;
+	unsigned int budget, visited = 0, removed = 0;
 	struct ovl_fdb_entry *e;
-	unsigned int removed = 0;
 
-	rhashtable_walk_enter(&fdb->entries, &iter);
-	rhashtable_walk_start(&iter);
-	while ((e = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(e))
-			continue;	/* -EAGAIN: resized, keep walking */
-		if (!ovl_entry_expired(fdb, e, now))
-			continue;
-		spin_lock_bh(&fdb->lock);
-		/* still there and still stale under the lock? */
-		if (rhashtable_lookup_fast(&fdb->entries, e->mac,
-					   ovl_entry_params) == e &&
-		    ovl_entry_expired(fdb, e, now)) {
+	if (!READ_ONCE(fdb->ageing))
+		return 0;
+	spin_lock_bh(&fdb->lock);
+	budget = fdb->n_ageing;
+	while (visited < budget && !list_empty(&fdb->ageing_list)) {
+		e = list_first_entry(&fdb->ageing_list, struct ovl_fdb_entry,
+				     age_node);
+		visited++;
+		if (ovl_entry_expired(fdb, e, now)) {
+			ovl_emit_all(fdb, e, OVL_FDB_EV_AGED);
 			ovl_entry_remove(fdb, e);
 			removed++;
+		} else {
+			list_move_tail(&e->age_node, &fdb->ageing_list);
 		}
-		spin_unlock_bh(&fdb->lock);
+		if (visited % OVL_FDB_BATCH == 0) {
+			spin_unlock_bh(&fdb->lock);
+			cond_resched();
+			spin_lock_bh(&fdb->lock);
+		}
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	fdb->age_visited += visited;
+	spin_unlock_bh(&fdb->lock);
 	return removed;
 }
 
@@ -489,8 +644,9 @@ static void ovl_fdb_ageing_work(struct work_struct *work)
 					   struct ovl_fdb, ageing_work);
 
 	ovl_fdb_age(fdb, jiffies);
-	if (ovl_fdb_count(fdb))
-		ovl_fdb_arm_ageing(fdb);
+	spin_lock_bh(&fdb->lock);
+	ovl_fdb_arm_ageing(fdb);
+	spin_unlock_bh(&fdb->lock);
 }
 
 /* A new ageing time (jiffies, 0 = never) applies to existing entries too. */
@@ -498,32 +654,154 @@ void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing)
 {
 	WRITE_ONCE(fdb->ageing, ageing);
 	/* a scan pending for the old period may be far off: bring it in */
-	if (ageing && ovl_fdb_count(fdb))
+	if (ageing && READ_ONCE(fdb->n_ageing))
 		mod_delayed_work(system_wq, &fdb->ageing_work,
 				 ovl_fdb_ageing_period(ageing));
 }
 
-/* Removes dynamic entries, and static ones too with @include_static. */
+/* Removes what can age (learned and dynamic entries), from the list. */
+static void ovl_fdb_flush_dynamic(struct ovl_fdb *fdb)
+{
+	unsigned int budget, n = 0;
+	struct ovl_fdb_entry *e;
+
+	spin_lock_bh(&fdb->lock);
+	budget = fdb->n_ageing;
+	while (n++ < budget && !list_empty(&fdb->ageing_list)) {
+		e = list_first_entry(&fdb->ageing_list, struct ovl_fdb_entry,
+				     age_node);
+		ovl_emit_all(fdb, e, OVL_FDB_EV_FLUSHED);
+		ovl_entry_remove(fdb, e);
+		if (n % OVL_FDB_BATCH == 0) {
+			spin_unlock_bh(&fdb->lock);
+			cond_resched();
+			spin_lock_bh(&fdb->lock);
+		}
+	}
+	spin_unlock_bh(&fdb->lock);
+}
+
+/*
+ * Removes the entries that can age, and with @include_static every
+ * entry (the flood list and extern_learn ones included).
+ */
 void ovl_fdb_flush(struct ovl_fdb *fdb, bool include_static)
 {
 	struct rhashtable_iter iter;
 	struct ovl_fdb_entry *e;
 
+	if (!include_static) {
+		ovl_fdb_flush_dynamic(fdb);
+		return;
+	}
 	rhashtable_walk_enter(&fdb->entries, &iter);
 	rhashtable_walk_start(&iter);
 	while ((e = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(e))
 			continue;
-		if (!include_static && ovl_fdb_is_static(e))
-			continue;
 		spin_lock_bh(&fdb->lock);
 		if (rhashtable_lookup_fast(&fdb->entries, e->mac,
-					   ovl_entry_params) == e)
+					   ovl_entry_params) == e) {
+			ovl_emit_all(fdb, e, OVL_FDB_EV_FLUSHED);
 			ovl_entry_remove(fdb, e);
+		}
 		spin_unlock_bh(&fdb->lock);
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/* Removes the destinations of @e that @f matches; lock held. */
+static unsigned int ovl_entry_filter(struct ovl_fdb *fdb,
+				     struct ovl_fdb_entry *e,
+				     const struct ovl_fdb_filter *f)
+{
+	struct ovl_fdb_dest __rcu **link = &e->dests;
+	unsigned int removed = 0;
+	struct ovl_fdb_dest *d;
+
+	while ((d = ovl_dest_deref(fdb, *link))) {
+		if (f->match && !f->match(e, d, f->arg)) {
+			link = &d->next;
+			continue;
+		}
+		ovl_emit(fdb, e, d, OVL_FDB_EV_FLUSHED);
+		ovl_dest_unlink(fdb, link, d);
+		removed++;
+	}
+	if (!rcu_access_pointer(e->dests))
+		ovl_entry_remove(fdb, e);
+	return removed;
+}
+
+/**
+ * ovl_fdb_flush_filter - bulk delete
+ * @fdb: the database
+ * @f: which destinations go; an entry goes with its last destination
+ *
+ * The flood list is left alone, as the in-tree vxlan leaves its default
+ * entry: its members are deleted one by one.
+ *
+ * Return: the number of destinations removed.
+ */
+unsigned int ovl_fdb_flush_filter(struct ovl_fdb *fdb,
+				  const struct ovl_fdb_filter *f)
+{
+	struct rhashtable_iter iter;
+	struct ovl_fdb_entry *e;
+	unsigned int removed = 0;
+
+	rhashtable_walk_enter(&fdb->entries, &iter);
+	rhashtable_walk_start(&iter);
+	while ((e = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(e) || ovl_fdb_is_flood(e))
+			continue;
+		spin_lock_bh(&fdb->lock);
+		if (rhashtable_lookup_fast(&fdb->entries, e->mac,
+					   ovl_entry_params) == e)
+			removed += ovl_entry_filter(fdb, e, f);
+		spin_unlock_bh(&fdb->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return removed;
+}
+
+/**
+ * ovl_fdb_ratelimit_allow - may one more event go out?
+ * @rl: the bucket
+ * @now: jiffies
+ * @rate: events per second, 0 = no limit
+ * @burst: events at once
+ * @first_refused: set when this refusal starts a run of refusals
+ *
+ * Return: true if the event may be sent.
+ */
+bool ovl_fdb_ratelimit_allow(struct ovl_fdb_ratelimit *rl, unsigned long now,
+			     u32 rate, u32 burst, bool *first_refused)
+{
+	u64 cap = (u64)max(burst, 1U) * HZ;
+	unsigned long dt;
+	bool ok;
+
+	*first_refused = false;
+	if (!rate)
+		return true;
+	spin_lock_bh(&rl->lock);
+	/* a clock that went back (KUnit) or a long pause: a full bucket */
+	dt = min(now - rl->last, 3600UL * HZ);
+	rl->tokens = min(cap, rl->tokens + (u64)dt * rate);
+	rl->last = now;
+	ok = rl->tokens >= HZ;
+	if (ok) {
+		rl->tokens -= HZ;
+		rl->suppressing = false;
+	} else {
+		*first_refused = !rl->suppressing;
+		rl->suppressing = true;
+	}
+	spin_unlock_bh(&rl->lock);
+	return ok;
 }
 
 /*

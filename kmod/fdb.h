@@ -7,6 +7,10 @@
  * Remote VTEPs are objects of their own (struct ovl_remote), shared by
  * every entry that points at them, so a million MACs behind a hundred
  * VTEPs cost a hundred route caches, not a million.
+ *
+ * Entries that can age (learned or added dynamic, not the flood list, not
+ * externally learned) are also on a list of their own, so the ageing scan
+ * visits only them, however many static entries the table holds.
  */
 #ifndef _OVL_FDB_H
 #define _OVL_FDB_H
@@ -73,25 +77,92 @@ struct ovl_remote {
 	struct rcu_head rcu;
 };
 
+/*
+ * What the control plane said when it added an entry (ndm_state, the
+ * NTF_* flags it set, NDA_PROTOCOL), kept only to be shown back: the FDB
+ * itself acts on OVL_FDB_* flags.  All zero for learned entries.
+ */
+struct ovl_fdb_tag {
+	u16 state;
+	u8 ndm_flags;
+	u8 protocol;
+};
+
 struct ovl_fdb_dest {
 	struct ovl_fdb_dest __rcu *next;
 	struct ovl_remote *remote;	/* holds a reference */
 	bool config;			/* the device's own remote or group */
+	struct ovl_fdb_tag tag;		/* flood list: per member */
 	struct rcu_head rcu;
 };
 
 /* entry->flags; ovl_fdb_add() also takes OVL_FDB_CONFIG */
-#define OVL_FDB_STATIC		BIT(0)	/* added by the user, never ages */
+#define OVL_FDB_STATIC		BIT(0)	/* permanent/static: never ages */
 #define OVL_FDB_CONFIG		BIT(1)	/* dest is the device's remote/group */
+#define OVL_FDB_EXT_LEARNED	BIT(2)	/* a control plane's: never ages */
+#define OVL_FDB_STICKY		BIT(3)	/* never moved by learning */
+/* learning neither moves nor refreshes these */
+#define OVL_FDB_PINNED		(OVL_FDB_STATIC | OVL_FDB_EXT_LEARNED | \
+				 OVL_FDB_STICKY)
 
 struct ovl_fdb_entry {
 	struct rhash_head node;		/* in ovl_fdb.entries */
 	u8 mac[ETH_ALEN];
 	u16 flags;			/* OVL_FDB_*, written under fdb->lock */
+	struct ovl_fdb_tag tag;		/* under fdb->lock; not the flood list */
 	unsigned long updated;		/* jiffies, last learned or changed */
 	unsigned long used;		/* jiffies, last used to send */
 	struct ovl_fdb_dest __rcu *dests;
-	struct rcu_head rcu;
+	union {
+		/*
+		 * In ovl_fdb.ageing while the entry can age; fdb->lock.
+		 * Unlinked for good before the entry is freed, so the RCU
+		 * head may reuse its room.
+		 */
+		struct list_head age_node;
+		struct rcu_head rcu;
+	};
+};
+
+/* Why an entry or one of its destinations is reported. */
+enum ovl_fdb_event {
+	OVL_FDB_EV_LEARNED,		/* new entry from the data path */
+	OVL_FDB_EV_MOVED,		/* learning moved it to another VTEP */
+	OVL_FDB_EV_AGED,		/* removed by the ageing scan */
+	OVL_FDB_EV_FLUSHED,		/* removed by a flush */
+	OVL_FDB_EV_ADDED,		/* added or changed by ovl_fdb_add*() */
+	OVL_FDB_EV_DELETED,		/* removed by ovl_fdb_del*() */
+};
+
+struct ovl_fdb;
+
+/*
+ * Called under fdb->lock (BHs off, may be softirq) for each destination
+ * an event concerns, before a removed one is unlinked.  Must not sleep.
+ */
+typedef void (*ovl_fdb_notify_t)(struct ovl_fdb *fdb,
+				  const struct ovl_fdb_entry *e,
+				  const struct ovl_fdb_dest *d,
+				  enum ovl_fdb_event ev);
+
+/*
+ * A token bucket for events: @burst at once, @rate per second after
+ * that.  One per device, shared by every data-path driven notification
+ * (learn, roam, ageing, l2miss, l3miss).  @lock protects the rest.
+ */
+struct ovl_fdb_ratelimit {
+	spinlock_t lock;		/* protects the fields below */
+	u64 tokens;			/* in 1/HZ event units */
+	unsigned long last;		/* jiffies of the last refill */
+	bool suppressing;		/* the last event was refused */
+};
+
+/* Which entries and destinations a bulk delete removes. */
+struct ovl_fdb_filter {
+	u16 flags, flags_mask;		/* on entry->flags (OVL_FDB_*) */
+	bool (*match)(const struct ovl_fdb_entry *e,
+		      const struct ovl_fdb_dest *d, const void *arg);
+	const void *arg;		/* for @match; NULL @match: all */
 };
 
 /*
@@ -109,6 +180,11 @@ struct ovl_fdb {
 	unsigned int max;		/* maxaddress, 0 = unlimited */
 	unsigned long ageing;		/* jiffies, 0 = never */
 	struct delayed_work ageing_work;
+	struct list_head ageing_list;	/* entries that can age; @lock */
+	unsigned int n_ageing;		/* on @ageing_list; @lock */
+	u64 age_visited;		/* entries the scans looked at; @lock */
+	ovl_fdb_notify_t notify;	/* NULL: none; set before use */
+	struct ovl_fdb_ratelimit events;
 };
 
 extern const u8 ovl_flood_mac[ETH_ALEN];
@@ -121,6 +197,10 @@ struct ovl_fdb_entry *ovl_fdb_lookup(struct ovl_fdb *fdb, const u8 *mac);
 int ovl_fdb_add(struct ovl_fdb *fdb, const u8 *mac,
 		const struct ovl_remote_key *key, u16 flags, bool append,
 		bool replace, unsigned long now);
+int ovl_fdb_add_tagged(struct ovl_fdb *fdb, const u8 *mac,
+		       const struct ovl_remote_key *key, u16 flags,
+		       const struct ovl_fdb_tag *tag, bool append,
+		       bool replace, unsigned long now, bool *changed);
 int ovl_fdb_del(struct ovl_fdb *fdb, const u8 *mac,
 		const struct ovl_remote_key *key);
 void ovl_fdb_del_config(struct ovl_fdb *fdb);
@@ -129,7 +209,8 @@ enum ovl_learn_result {
 	OVL_LEARN_FRESH,	/* known, same remote: timestamp refreshed */
 	OVL_LEARN_NEW,		/* new entry */
 	OVL_LEARN_MOVED,	/* roamed to another remote */
-	OVL_LEARN_STATIC,	/* a static entry owns this MAC */
+	OVL_LEARN_STATIC,	/* pinned (static, extern_learn, sticky): same VTEP */
+	OVL_LEARN_BLOCKED,	/* pinned to another VTEP: not moved */
 	OVL_LEARN_FULL,		/* maxaddress reached */
 	OVL_LEARN_NOMEM,
 };
@@ -139,6 +220,10 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 				    unsigned long now);
 unsigned int ovl_fdb_age(struct ovl_fdb *fdb, unsigned long now);
 void ovl_fdb_flush(struct ovl_fdb *fdb, bool include_static);
+unsigned int ovl_fdb_flush_filter(struct ovl_fdb *fdb,
+				  const struct ovl_fdb_filter *f);
+bool ovl_fdb_ratelimit_allow(struct ovl_fdb_ratelimit *rl, unsigned long now,
+			     u32 rate, u32 burst, bool *first_refused);
 void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing);
 void ovl_fdb_reset_routes(struct ovl_fdb *fdb);
 bool ovl_fdb_knows_remote(struct ovl_fdb *fdb, const struct ovl_addr *ip);
@@ -151,6 +236,18 @@ static inline unsigned int ovl_fdb_count(const struct ovl_fdb *fdb)
 static inline bool ovl_fdb_is_static(const struct ovl_fdb_entry *e)
 {
 	return READ_ONCE(e->flags) & OVL_FDB_STATIC;
+}
+
+static inline bool ovl_fdb_is_flood(const struct ovl_fdb_entry *e)
+{
+	return is_zero_ether_addr(e->mac);
+}
+
+/* The tag to show for @d of @e: the flood list keeps one per member. */
+static inline const struct ovl_fdb_tag *
+ovl_fdb_tag_of(const struct ovl_fdb_entry *e, const struct ovl_fdb_dest *d)
+{
+	return ovl_fdb_is_flood(e) ? &d->tag : &e->tag;
 }
 
 #endif /* _OVL_FDB_H */

@@ -1,20 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `bridge fdb add|append|replace|del|show dev OVL ...` and miss
- * notifications.  Everything here runs under RTNL except the miss
- * notifications, which come from the transmit path.
+ * `bridge fdb add|append|replace|del|get|flush|show dev OVL ...`, FDB
+ * events (RTM_NEWNEIGH/RTM_DELNEIGH as the in-tree vxlan sends them) and
+ * miss notifications.  Requests run under RTNL; events come from
+ * wherever the FDB changes (fdb->lock held, maybe softirq) and misses
+ * from the transmit path.
  */
 
 #include "fdb_netlink.h"
 #include "device.h"
 
+#include <linux/module.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+
+/*
+ * Events the data path causes (learn, roam, ageing, l2miss, l3miss) are
+ * bounded per device: a MAC flood must not become a netlink flood.
+ */
+static unsigned int fdb_event_rate = 1000;
+module_param(fdb_event_rate, uint, 0644);
+MODULE_PARM_DESC(fdb_event_rate,
+		 "data-path FDB/miss notifications per second per device (0 = unbounded)");
+static unsigned int fdb_event_burst = 1000;
+module_param(fdb_event_burst, uint, 0644);
+MODULE_PARM_DESC(fdb_event_burst,
+		 "data-path FDB/miss notifications at once per device");
+
+/* NTF_* flags an entry keeps and shows (NTF_SELF is always shown). */
+#define OVL_NTF_KEPT	(NTF_EXT_LEARNED | NTF_STICKY | NTF_ROUTER)
 
 struct ovl_fdb_msg {
 	const u8 *mac;
 	const struct ovl_remote_key *key;	/* NULL: no destination */
 	u16 state;
+	u8 ndm_flags;				/* besides NTF_SELF */
+	u8 protocol;				/* 0: none */
 	unsigned long used;
 	unsigned long updated;
 };
@@ -44,7 +65,7 @@ static int ovl_fdb_fill(struct sk_buff *skb, const struct ovl_dev *ovl,
 	memset(ndm, 0, sizeof(*ndm));
 	ndm->ndm_family = AF_BRIDGE;
 	ndm->ndm_state = m->state;
-	ndm->ndm_flags = NTF_SELF;
+	ndm->ndm_flags = NTF_SELF | m->ndm_flags;
 	ndm->ndm_ifindex = ovl->dev->ifindex;
 	ndm->ndm_type = RTN_UNICAST;
 
@@ -61,6 +82,8 @@ static int ovl_fdb_fill(struct sk_buff *skb, const struct ovl_dev *ovl,
 		if (k->ifindex && nla_put_u32(skb, NDA_IFINDEX, k->ifindex))
 			goto cancel;
 	}
+	if (m->protocol && nla_put_u8(skb, NDA_PROTOCOL, m->protocol))
+		goto cancel;
 	if (!net_eq(ovl->net, dev_net(ovl->dev)) &&
 	    nla_put_s32(skb, NDA_LINK_NETNSID,
 			peernet2id(dev_net(ovl->dev), ovl->net)))
@@ -84,7 +107,27 @@ static size_t ovl_fdb_msg_size(void)
 	       nla_total_size(sizeof(struct in6_addr)) +	/* DST */
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
 	       nla_total_size(sizeof(u32)) * 3 +		/* VNI IFINDEX NSID */
+	       nla_total_size(sizeof(u8)) +			/* PROTOCOL */
 	       nla_total_size(sizeof(struct nda_cacheinfo));
+}
+
+/* What a dump or an event says of destination @d of @e. */
+static void ovl_fdb_msg_of(struct ovl_fdb_msg *m, const struct ovl_fdb_entry *e,
+			   const struct ovl_fdb_dest *d)
+{
+	const struct ovl_fdb_tag *tag = d ? ovl_fdb_tag_of(e, d) : &e->tag;
+
+	memset(m, 0, sizeof(*m));
+	m->mac = e->mac;
+	m->key = d ? &d->remote->key : NULL;
+	m->state = tag->state;
+	if (!m->state)
+		m->state = READ_ONCE(e->flags) & OVL_FDB_STATIC ?
+			   NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE;
+	m->ndm_flags = tag->ndm_flags & OVL_NTF_KEPT;
+	m->protocol = tag->protocol;
+	m->used = READ_ONCE(e->used);
+	m->updated = READ_ONCE(e->updated);
 }
 
 static void ovl_fdb_notify(struct ovl_dev *ovl, const struct ovl_fdb_msg *m,
@@ -106,6 +149,60 @@ err:
 	rtnl_set_sk_err(net, RTNLGRP_NEIGH, -ENOBUFS);
 }
 
+/*
+ * May one more data-path event go out?  Counts what goes and what does
+ * not.  A suppressed event is only counted: signalling an overrun
+ * (ENOBUFS) to the listeners instead would make some of them (zebra)
+ * exit.  They re-read the table with a dump.
+ */
+static bool ovl_fdb_event_allowed(struct ovl_dev *ovl)
+{
+	bool first;
+
+	if (!ovl_fdb_ratelimit_allow(&ovl->fdb.events, jiffies,
+				     READ_ONCE(fdb_event_rate),
+				     READ_ONCE(fdb_event_burst), &first)) {
+		ovl_count(ovl->counters, OVL_CNT_FDB_EVENTS_SUPPRESSED);
+		return false;
+	}
+	ovl_count(ovl->counters, OVL_CNT_FDB_EVENTS);
+	return true;
+}
+
+/* The FDB's notify hook (fdb->lock held, BHs off). */
+void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+		      const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+{
+	struct ovl_dev *ovl = container_of(fdb, struct ovl_dev, fdb);
+	struct ovl_fdb_msg m;
+	int type = RTM_DELNEIGH;
+
+	switch (ev) {
+	case OVL_FDB_EV_LEARNED:
+	case OVL_FDB_EV_MOVED:
+		type = RTM_NEWNEIGH;
+		fallthrough;
+	case OVL_FDB_EV_AGED:
+		if (!ovl_fdb_event_allowed(ovl))
+			return;
+		break;
+	case OVL_FDB_EV_ADDED:
+		type = RTM_NEWNEIGH;
+		break;
+	case OVL_FDB_EV_FLUSHED:
+	case OVL_FDB_EV_DELETED:
+		break;
+	}
+	ovl_fdb_msg_of(&m, e, d);
+	/* as the in-tree vxlan: what aged out is reported stale */
+	if (ev == OVL_FDB_EV_AGED)
+		m.state = NUD_STALE;
+	/* the ageing worker holds neither RTNL nor RCU for ovl->cfg */
+	rcu_read_lock();
+	ovl_fdb_notify(ovl, &m, type);
+	rcu_read_unlock();
+}
+
 /* An unknown destination MAC: RTM_GETNEIGH, as `ip monitor` shows "miss". */
 void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac)
 {
@@ -116,7 +213,8 @@ void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac)
 		.updated = jiffies,
 	};
 
-	ovl_fdb_notify(ovl, &m, RTM_GETNEIGH);
+	if (ovl_fdb_event_allowed(ovl))
+		ovl_fdb_notify(ovl, &m, RTM_GETNEIGH);
 }
 
 /*
@@ -130,6 +228,8 @@ void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, const struct ovl_addr *ip)
 	struct sk_buff *skb;
 	struct ndmsg *ndm;
 
+	if (!ovl_fdb_event_allowed(ovl))
+		return;
 	skb = nlmsg_new(NLMSG_ALIGN(sizeof(*ndm)) +
 			nla_total_size(sizeof(struct in6_addr)), GFP_ATOMIC);
 	if (!skb)
@@ -250,14 +350,40 @@ static int ovl_fdb_check_mac(const unsigned char *addr, struct nlattr *tb[],
 	return -EINVAL;
 }
 
+/* NTF_* and NDA_PROTOCOL of a request: what the entry will keep and show. */
+static int ovl_fdb_parse_tag(const struct ndmsg *ndm, struct nlattr *tb[],
+			     struct ovl_fdb_tag *tag, u16 *flags,
+			     struct netlink_ext_ack *extack)
+{
+	memset(tag, 0, sizeof(*tag));
+	tag->state = ndm->ndm_state;
+	tag->ndm_flags = ndm->ndm_flags & OVL_NTF_KEPT;
+	if (tb[NDA_PROTOCOL]) {
+		if (nla_len(tb[NDA_PROTOCOL]) != sizeof(u8)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_PROTOCOL],
+					    "NDA_PROTOCOL: must be a u8");
+			return -EINVAL;
+		}
+		tag->protocol = nla_get_u8(tb[NDA_PROTOCOL]);
+	}
+	*flags = 0;
+	if (ndm->ndm_state & (NUD_PERMANENT | NUD_NOARP))
+		*flags |= OVL_FDB_STATIC;
+	if (ndm->ndm_flags & NTF_EXT_LEARNED)
+		*flags |= OVL_FDB_EXT_LEARNED;
+	if (ndm->ndm_flags & NTF_STICKY)
+		*flags |= OVL_FDB_STICKY;
+	return 0;
+}
+
 int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 		   struct net_device *dev, const unsigned char *addr, u16 vid,
 		   u16 flags, struct netlink_ext_ack *extack)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
-	bool permanent = ndm->ndm_state & (NUD_PERMANENT | NUD_NOARP);
 	struct ovl_remote_key key;
-	struct ovl_fdb_msg m;
+	struct ovl_fdb_tag tag;
+	u16 fflags;
 	int err;
 
 	if (!(ndm->ndm_state & (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE))) {
@@ -271,10 +397,13 @@ int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 	err = ovl_fdb_parse(ovl, tb, vid, &key, extack);
 	if (err)
 		return err;
-	err = ovl_fdb_add(&ovl->fdb, addr, &key,
-			  permanent ? OVL_FDB_STATIC : 0,
-			  flags & NLM_F_APPEND, flags & NLM_F_REPLACE,
-			  jiffies);
+	err = ovl_fdb_parse_tag(ndm, tb, &tag, &fflags, extack);
+	if (err)
+		return err;
+	/* the event (RTM_NEWNEIGH) comes from the FDB, if anything changed */
+	err = ovl_fdb_add_tagged(&ovl->fdb, addr, &key, fflags, &tag,
+				 flags & NLM_F_APPEND, flags & NLM_F_REPLACE,
+				 jiffies, NULL);
 	if (err == -EEXIST && (flags & NLM_F_APPEND))
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_DST],
 				    "NDA_DST: the entry has this destination already");
@@ -283,15 +412,7 @@ int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 				    "NDA_LLADDR: entry exists; use replace or append");
 	else if (err == -ENOSPC)
 		NL_SET_ERR_MSG(extack, "FDB is full (maxaddress reached)");
-	if (err)
-		return err;
-
-	m = (struct ovl_fdb_msg) {
-		.mac = addr, .key = &key, .used = jiffies, .updated = jiffies,
-		.state = permanent ? NUD_PERMANENT | NUD_NOARP : NUD_REACHABLE,
-	};
-	ovl_fdb_notify(ovl, &m, RTM_NEWNEIGH);
-	return 0;
+	return err;
 }
 
 int ovl_fdb_nl_del(struct ndmsg *ndm, struct nlattr *tb[],
@@ -299,28 +420,219 @@ int ovl_fdb_nl_del(struct ndmsg *ndm, struct nlattr *tb[],
 		   struct netlink_ext_ack *extack)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
-	struct ovl_remote_key key;
-	struct ovl_fdb_msg m = {
-		.mac = addr, .used = jiffies, .updated = jiffies,
-		.state = NUD_NOARP,
-	};
+	struct ovl_remote_key key, *k = NULL;
 	int err;
 
 	if (tb[NDA_DST]) {
 		err = ovl_fdb_parse(ovl, tb, vid, &key, extack);
 		if (err)
 			return err;
-		m.key = &key;
+		k = &key;
 	}
-	err = ovl_fdb_del(&ovl->fdb, addr, m.key);
-	if (err) {
+	/* RTM_DELNEIGH for each destination removed comes from the FDB */
+	err = ovl_fdb_del(&ovl->fdb, addr, k);
+	if (err)
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_LLADDR],
 				    "NDA_LLADDR: no such entry");
-		return err;
+	return err;
+}
+
+/* --- bridge fdb get ------------------------------------------------- */
+
+/* As the in-tree vxlan: the entry with its first destination. */
+int ovl_fdb_nl_get(struct sk_buff *skb, struct nlattr *tb[],
+		   struct net_device *dev, const unsigned char *addr,
+		   u16 vid, u32 portid, u32 seq,
+		   struct netlink_ext_ack *extack)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_fdb_entry *e;
+	struct ovl_fdb_dest *d;
+	struct ovl_fdb_msg m;
+	int err = -ENOENT;
+
+	if (vid) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_VLAN],
+				    "NDA_VLAN: VLAN-aware entries are not supported");
+		return -EINVAL;
 	}
-	ovl_fdb_notify(ovl, &m, RTM_DELNEIGH);
+	rcu_read_lock();
+	e = ovl_fdb_lookup(&ovl->fdb, addr);
+	d = e ? rcu_dereference(e->dests) : NULL;
+	if (d) {
+		ovl_fdb_msg_of(&m, e, d);
+		err = ovl_fdb_fill(skb, ovl, &m, portid, seq, RTM_NEWNEIGH, 0);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_LLADDR],
+				    "NDA_LLADDR: no such entry");
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* --- bridge fdb flush (bulk delete) --------------------------------- */
+
+struct ovl_flush_desc {
+	u16 state, state_mask;		/* on the state shown */
+	u8 flags, flags_mask;		/* on the NTF_* flags shown */
+	struct ovl_addr dst;		/* AF_UNSPEC: any */
+	__be16 port;			/* 0: any */
+	bool has_vni;
+	u32 vni;
+};
+
+static bool ovl_flush_match(const struct ovl_fdb_entry *e,
+			    const struct ovl_fdb_dest *d, const void *arg)
+{
+	const struct ovl_flush_desc *f = arg;
+	const struct ovl_remote_key *k = &d->remote->key;
+	struct ovl_fdb_msg m;
+
+	ovl_fdb_msg_of(&m, e, d);
+	if ((m.state & f->state_mask) != f->state)
+		return false;
+	if ((m.ndm_flags & f->flags_mask) != f->flags)
+		return false;
+	if (f->dst.family && !ovl_addr_equal(&f->dst, &k->ip))
+		return false;
+	if (f->port && f->port != k->port)
+		return false;
+	return !f->has_vni || f->vni == k->id;
+}
+
+#define OVL_FLUSH_STATES	(NUD_PERMANENT | NUD_NOARP)
+#define OVL_FLUSH_FLAGS		(NTF_EXT_LEARNED | NTF_STICKY | NTF_ROUTER | \
+				 NTF_OFFLOADED)
+
+static int ovl_fdb_flush_desc(const struct ndmsg *ndm, struct nlattr *tb[],
+			      struct ovl_flush_desc *f,
+			      struct netlink_ext_ack *extack)
+{
+	u8 flags = ndm->ndm_flags & ~(NTF_SELF | NTF_MASTER);
+
+	memset(f, 0, sizeof(*f));
+	if (ndm->ndm_flags & NTF_MASTER) {
+		NL_SET_ERR_MSG(extack,
+			       "ndm_flags: an ovl device's own entries are flushed with self, not master");
+		return -EINVAL;
+	}
+	if (flags & ~OVL_FLUSH_FLAGS) {
+		NL_SET_ERR_MSG(extack, "ndm_flags: unsupported flag bits for a flush");
+		return -EINVAL;
+	}
+	if (ndm->ndm_state & ~OVL_FLUSH_STATES) {
+		NL_SET_ERR_MSG(extack, "ndm_state: unsupported state bits for a flush");
+		return -EINVAL;
+	}
+	f->state = ndm->ndm_state;
+	f->flags = flags;
+	if (tb[NDA_NDM_STATE_MASK]) {
+		f->state_mask = nla_get_u16(tb[NDA_NDM_STATE_MASK]);
+		if (f->state_mask & ~OVL_FLUSH_STATES) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_NDM_STATE_MASK],
+					    "NDA_NDM_STATE_MASK: only permanent and noarp");
+			return -EINVAL;
+		}
+	}
+	if (tb[NDA_NDM_FLAGS_MASK]) {
+		f->flags_mask = nla_get_u8(tb[NDA_NDM_FLAGS_MASK]);
+		if (f->flags_mask & ~OVL_FLUSH_FLAGS) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_NDM_FLAGS_MASK],
+					    "NDA_NDM_FLAGS_MASK: unsupported flag bits");
+			return -EINVAL;
+		}
+	}
+	/* a state or flag asked for without a mask is asked for exactly */
+	f->state_mask |= f->state;
+	f->flags_mask |= f->flags;
+	if (tb[NDA_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_IFINDEX],
+				    "NDA_IFINDEX: an ovl device has no bridge ports");
+		return -EINVAL;
+	}
 	return 0;
 }
+
+static int ovl_fdb_do_flush(struct ovl_dev *ovl, struct ovl_flush_desc *f)
+{
+	struct ovl_fdb_filter filter = { .match = ovl_flush_match, .arg = f };
+
+	/* RTM_DELNEIGH for each destination removed comes from the FDB */
+	ovl_fdb_flush_filter(&ovl->fdb, &filter);
+	return 0;
+}
+
+#ifdef OVL_HAVE_FDB_DEL_BULK_NLH
+static const struct nla_policy ovl_fdb_bulk_policy[NDA_MAX + 1] = {
+	[NDA_NDM_STATE_MASK]	= { .type = NLA_U16 },
+	[NDA_NDM_FLAGS_MASK]	= { .type = NLA_U8 },
+	[NDA_DST]		= NLA_POLICY_RANGE(NLA_BINARY, sizeof(__be32),
+						   sizeof(struct in6_addr)),
+	[NDA_PORT]		= { .type = NLA_U16 },
+	[NDA_VNI]		= { .type = NLA_U32 },
+};
+
+/* Since 6.8 the driver parses the request itself, dst/port/vni included. */
+int ovl_fdb_nl_del_bulk(struct nlmsghdr *nlh, struct net_device *dev,
+			struct netlink_ext_ack *extack)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
+	struct ndmsg *ndm = nlmsg_data(nlh);
+	struct nlattr *tb[NDA_MAX + 1];
+	struct ovl_flush_desc f;
+	int err;
+
+	err = nlmsg_parse(nlh, sizeof(*ndm), tb, NDA_MAX, ovl_fdb_bulk_policy,
+			  extack);
+	if (err)
+		return err;
+	err = ovl_fdb_flush_desc(ndm, tb, &f, extack);
+	if (err)
+		return err;
+	if (tb[NDA_DST]) {
+		err = ovl_fdb_parse_dst(cfg, tb[NDA_DST], &f.dst, extack);
+		if (err)
+			return err;
+	}
+	if (tb[NDA_PORT]) {
+		if (ovl->kind->id != OVL_KIND_VXLAN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_PORT],
+					    "NDA_PORT: ovl-gre has no UDP port");
+			return -EINVAL;
+		}
+		f.port = nla_get_be16(tb[NDA_PORT]);
+	}
+	if (tb[NDA_VNI]) {
+		f.has_vni = true;
+		f.vni = nla_get_u32(tb[NDA_VNI]);
+	}
+	return ovl_fdb_do_flush(ovl, &f);
+}
+#else
+/*
+ * Before 6.8 the core parses the request with its own policy: state and
+ * flag masks only (dst, port and vni are refused before they get here).
+ */
+int ovl_fdb_nl_del_bulk(struct ndmsg *ndm, struct nlattr *tb[],
+			struct net_device *dev, u16 vid,
+			struct netlink_ext_ack *extack)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_flush_desc f;
+	int err;
+
+	if (vid) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_VLAN],
+				    "NDA_VLAN: VLAN-aware entries are not supported");
+		return -EINVAL;
+	}
+	err = ovl_fdb_flush_desc(ndm, tb, &f, extack);
+	if (err)
+		return err;
+	return ovl_fdb_do_flush(ovl, &f);
+}
+#endif
 
 /* --- bridge fdb show ------------------------------------------------ */
 
@@ -328,19 +640,13 @@ static int ovl_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 			      const struct ovl_dev *ovl,
 			      struct ovl_fdb_entry *e, int *idx)
 {
-	struct ovl_fdb_msg m = {
-		.mac = e->mac,
-		.used = READ_ONCE(e->used),
-		.updated = READ_ONCE(e->updated),
-		.state = ovl_fdb_is_static(e) ? NUD_PERMANENT | NUD_NOARP
-					      : NUD_REACHABLE,
-	};
 	struct ovl_fdb_dest *d;
+	struct ovl_fdb_msg m;
 	int err;
 
 	for (d = rcu_dereference(e->dests); d; d = rcu_dereference(d->next)) {
 		if (*idx >= cb->args[2]) {
-			m.key = &d->remote->key;
+			ovl_fdb_msg_of(&m, e, d);
 			err = ovl_fdb_fill(skb, ovl, &m,
 					   NETLINK_CB(cb->skb).portid,
 					   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,

@@ -15,6 +15,7 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "socket.h"
 
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -96,8 +97,13 @@ static int __init ovl_module_init(void)
 	err = rtnl_link_register(&ovl_gre_link_ops);
 	if (err)
 		goto err_vxlan;
+	err = ovl_sock_init();
+	if (err)
+		goto err_gre;
 	return 0;
 
+err_gre:
+	rtnl_link_unregister(&ovl_gre_link_ops);
 err_vxlan:
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
 err_pernet:
@@ -107,6 +113,7 @@ err_pernet:
 
 static void __exit ovl_module_exit(void)
 {
+	ovl_sock_exit();
 	rtnl_link_unregister(&ovl_gre_link_ops);
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
 	unregister_pernet_device(&ovl_net_ops);

@@ -45,6 +45,8 @@ static const struct nla_policy ovl_policy[IFLA_OVL_MAX + 1] = {
 	[IFLA_OVL_REMOTES_ONLY]	= OVL_BOOL,
 	[IFLA_OVL_FWMARK]	= { .type = NLA_U32 },
 	[IFLA_OVL_PRIORITY]	= { .type = NLA_U32 },
+	[IFLA_OVL_UDP6_ZERO_CSUM_TX] = OVL_BOOL,
+	[IFLA_OVL_UDP6_ZERO_CSUM_RX] = OVL_BOOL,
 };
 
 struct ovl_attr_msg {
@@ -57,6 +59,8 @@ static const struct ovl_attr_msg ovl_vxlan_only[] = {
 	{ IFLA_OVL_PORT, "IFLA_OVL_PORT: ovl-gre has no UDP port" },
 	{ IFLA_OVL_PORT_RANGE, "IFLA_OVL_PORT_RANGE: ovl-gre has no UDP source port" },
 	{ IFLA_OVL_UDP_CSUM, "IFLA_OVL_UDP_CSUM: ovl-gre has no UDP checksum, use csum" },
+	{ IFLA_OVL_UDP6_ZERO_CSUM_TX, "IFLA_OVL_UDP6_ZERO_CSUM_TX: ovl-gre has no UDP checksum" },
+	{ IFLA_OVL_UDP6_ZERO_CSUM_RX, "IFLA_OVL_UDP6_ZERO_CSUM_RX: ovl-gre has no UDP checksum" },
 	{ }
 };
 
@@ -78,6 +82,7 @@ static const struct ovl_attr_msg ovl_immutable[] = {
 	OVL_IMMUTABLE(IFLA_OVL_GROUP6),
 	OVL_IMMUTABLE(IFLA_OVL_LINK),
 	OVL_IMMUTABLE(IFLA_OVL_PORT),
+	OVL_IMMUTABLE(IFLA_OVL_UDP6_ZERO_CSUM_RX),	/* the socket's */
 	OVL_IMMUTABLE(IFLA_OVL_NVGRE),
 	OVL_IMMUTABLE(IFLA_OVL_GRE_CSUM),	/* changes the overhead, MTU */
 	{ }
@@ -220,6 +225,10 @@ static void ovl_parse_scalars(struct ovl_cfg *cfg, struct nlattr *data[])
 	cfg->ageing = ovl_nla_u32(data[IFLA_OVL_AGEING], cfg->ageing);
 	cfg->maxaddr = ovl_nla_u32(data[IFLA_OVL_MAXADDR], cfg->maxaddr);
 	cfg->udp_csum = ovl_nla_u8(data[IFLA_OVL_UDP_CSUM], cfg->udp_csum);
+	cfg->udp6_zero_csum_tx = ovl_nla_u8(data[IFLA_OVL_UDP6_ZERO_CSUM_TX],
+					    cfg->udp6_zero_csum_tx);
+	cfg->udp6_zero_csum_rx = ovl_nla_u8(data[IFLA_OVL_UDP6_ZERO_CSUM_RX],
+					    cfg->udp6_zero_csum_rx);
 	cfg->gre_csum = ovl_nla_u8(data[IFLA_OVL_GRE_CSUM], cfg->gre_csum);
 	cfg->nvgre = ovl_nla_u8(data[IFLA_OVL_NVGRE], cfg->nvgre);
 	cfg->bumlimit = ovl_nla_u32(data[IFLA_OVL_BUMLIMIT], cfg->bumlimit);
@@ -392,6 +401,12 @@ static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	return 0;
 }
 
+static void ovl_kind_detach(struct ovl_dev *ovl)
+{
+	if (ovl->kind->detach)
+		ovl->kind->detach(ovl);
+}
+
 static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		       struct nlattr *tb[], struct nlattr *data[],
 		       struct netlink_ext_ack *extack)
@@ -431,7 +446,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	dev->needed_headroom = ovl->kind->overhead(cfg) + LL_MAX_HEADER;
 
-	err = ovl_socket_attach(ovl);
+	err = ovl->kind->attach ? ovl->kind->attach(ovl) : 0;
 	if (err)
 		goto err_free;
 	/* from here on ndo_uninit owns @cfg */
@@ -443,7 +458,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	err = ovl_set_default_dest(ovl, cfg);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "IFLA_OVL_REMOTE: cannot add to the FDB");
-		ovl_socket_detach(ovl);
+		ovl_kind_detach(ovl);
 		unregister_netdevice(dev);
 		return err;
 	}
@@ -451,7 +466,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 
 err_detach:
-	ovl_socket_detach(ovl);
+	ovl_kind_detach(ovl);
 	/* ndo_uninit freed cfg if ndo_init ran */
 	cfg = rtnl_dereference(ovl->cfg);
 	RCU_INIT_POINTER(ovl->cfg, NULL);
@@ -523,7 +538,7 @@ static void ovl_dellink(struct net_device *dev, struct list_head *head)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 
-	ovl_socket_detach(ovl);
+	ovl_kind_detach(ovl);
 	ovl_unregister(ovl, head);
 }
 
@@ -536,7 +551,7 @@ static size_t ovl_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(struct in6_addr)) * 2 + /* LOCAL REMOTE */
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
 	       nla_total_size(sizeof(struct ifla_ovl_port_range)) +
-	       nla_total_size(sizeof(u8)) * 15;		/* u8s and bools */
+	       nla_total_size(sizeof(u8)) * 17;		/* u8s and bools */
 }
 
 static int ovl_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -577,7 +592,11 @@ static int ovl_fill_info(struct sk_buff *skb, const struct net_device *dev)
 
 		if (nla_put_be16(skb, IFLA_OVL_PORT, cfg->port) ||
 		    nla_put(skb, IFLA_OVL_PORT_RANGE, sizeof(r), &r) ||
-		    nla_put_u8(skb, IFLA_OVL_UDP_CSUM, cfg->udp_csum))
+		    nla_put_u8(skb, IFLA_OVL_UDP_CSUM, cfg->udp_csum) ||
+		    nla_put_u8(skb, IFLA_OVL_UDP6_ZERO_CSUM_TX,
+			       cfg->udp6_zero_csum_tx) ||
+		    nla_put_u8(skb, IFLA_OVL_UDP6_ZERO_CSUM_RX,
+			       cfg->udp6_zero_csum_rx))
 			return -EMSGSIZE;
 	} else {
 		if (nla_put_u8(skb, IFLA_OVL_GRE_CSUM, cfg->gre_csum) ||
@@ -606,7 +625,7 @@ static int ovl_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
 	struct nlattr *nest;
 	int i;
 
-	ovl_counters_sum(ovl->counters, cnt);
+	ovl_dev_counters(ovl, cnt);
 	nest = nla_nest_start(skb, IFLA_INFO_XSTATS);
 	if (!nest)
 		return -EMSGSIZE;

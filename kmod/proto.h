@@ -35,9 +35,16 @@ struct ovl_vxlanhdr {
 #define OVL_GRE_BASE_HLEN	4
 #define OVL_GRE_MAX_HLEN	16
 
+/*
+ * What VXLAN pushes in front of the inner Ethernet header (outer IP, UDP,
+ * VXLAN): the headroom transmit needs, the inner frame being in the skb
+ * already.
+ */
+#define OVL_VXLAN4_HEADROOM	(sizeof(struct iphdr) + OVL_VXLAN_HLEN)
+#define OVL_VXLAN6_HEADROOM	(sizeof(struct ipv6hdr) + OVL_VXLAN_HLEN)
 /* Whole encapsulation overhead including the inner Ethernet header. */
-#define OVL_VXLAN4_OVERHEAD	(sizeof(struct iphdr) + OVL_VXLAN_HLEN + ETH_HLEN)
-#define OVL_VXLAN6_OVERHEAD	(sizeof(struct ipv6hdr) + OVL_VXLAN_HLEN + ETH_HLEN)
+#define OVL_VXLAN4_OVERHEAD	(OVL_VXLAN4_HEADROOM + ETH_HLEN)
+#define OVL_VXLAN6_OVERHEAD	(OVL_VXLAN6_HEADROOM + ETH_HLEN)
 
 enum ovl_parse_result {
 	OVL_PARSE_OK,
@@ -140,6 +147,39 @@ static inline u32 ovl_nvgre_key(u32 vsid, u32 flow_hash)
 static inline u32 ovl_nvgre_vsid(u32 key)
 {
 	return key >> 8;
+}
+
+/*
+ * RFC 6040 section 4.2, decapsulation: what the outer ECN field @outer
+ * does to the inner one @inner (both the two low bits of TOS / traffic
+ * class).
+ */
+enum ovl_ecn_action {
+	OVL_ECN_KEEP,		/* forward the inner packet as it is */
+	OVL_ECN_SET_CE,		/* congestion seen on the tunnel path */
+	OVL_ECN_SET_ECT1,	/* ECT(1) outer over ECT(0) inner (L4S) */
+	OVL_ECN_DROP,		/* CE outer, Not-ECT inner: must drop */
+};
+
+#define OVL_ECN_NOT_ECT		0
+#define OVL_ECN_ECT_1		1
+#define OVL_ECN_ECT_0		2
+#define OVL_ECN_CE		3
+
+static inline enum ovl_ecn_action ovl_ecn_decap(u8 outer, u8 inner)
+{
+	outer &= 3;
+	inner &= 3;
+	if (inner == OVL_ECN_NOT_ECT)
+		/* Not-ECT or ECT outer: forward unchanged (RFC 6040 notes the
+		 * ECT-over-Not-ECT case as unusual, not harmful)
+		 */
+		return outer == OVL_ECN_CE ? OVL_ECN_DROP : OVL_ECN_KEEP;
+	if (outer == OVL_ECN_CE && inner != OVL_ECN_CE)
+		return OVL_ECN_SET_CE;
+	if (outer == OVL_ECN_ECT_1 && inner == OVL_ECN_ECT_0)
+		return OVL_ECN_SET_ECT1;
+	return OVL_ECN_KEEP;
 }
 
 /*

@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Receive: decapsulate VXLAN (UDP encap_rcv, GRO) and GRE (netfilter
- * LOCAL_IN), check, learn, and deliver into the device through gro_cells.
+ * Receive: what the kinds' decapsulation (vxlan.c, gre.c) shares - the
+ * outer header summary, drops counted by reason, and delivery (checks,
+ * learning, gro_cells) into the device that owns the tenant ID.
  */
 #ifndef _OVL_RECEIVE_H
 #define _OVL_RECEIVE_H
 
-#include <linux/netfilter.h>
+#include "device.h"
+
 #include <linux/skbuff.h>
 
-struct sock;
-struct list_head;
+struct ovl_outer {
+	struct ovl_addr src;
+	struct ovl_addr dst;		/* local address or multicast group */
+	u8 tos;
+};
 
-int ovl_vxlan_rcv(struct sock *sk, struct sk_buff *skb);
-struct sk_buff *ovl_vxlan_gro_receive(struct sock *sk, struct list_head *head,
-				      struct sk_buff *skb);
-int ovl_vxlan_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
+void ovl_outer_parse(const struct sk_buff *skb, struct ovl_outer *o);
+void ovl_rx_drop(struct ovl_counters __percpu *c, struct net_device *dev,
+		 struct sk_buff *skb, enum ovl_counter why);
+void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
+		 const struct ovl_outer *o);
 
-unsigned int ovl_gre_hook4(void *priv, struct sk_buff *skb,
-			   const struct nf_hook_state *state);
-unsigned int ovl_gre_hook6(void *priv, struct sk_buff *skb,
-			   const struct nf_hook_state *state);
+static inline bool ovl_rx_ready(struct ovl_dev *ovl)
+{
+	return netif_running(ovl->dev);
+}
 
 #endif /* _OVL_RECEIVE_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit: pick destinations from the FDB, replicate BUM frames to the
- * flood list, and encapsulate each copy in VXLAN/UDP or GRE over IPv4 or
- * IPv6.  Shaping (the qdisc) has already happened on the inner frame.
+ * Transmit, shared by both kinds: pick destinations from the FDB,
+ * replicate BUM frames to the flood list, and hand each copy to the
+ * kind's encapsulation (vxlan.c, gre.c) with the outer route and header
+ * fields it needs.  Shaping (the qdisc) has already happened on the inner
+ * frame.
  */
 
 #include "send.h"
@@ -10,17 +12,23 @@
 #include "fdb_netlink.h"
 #include "proto.h"
 #include "proxy.h"
-#include "socket.h"
 
 #include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
+#include <linux/version.h>
 #include <net/dst_cache.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>		/* skb_gso_validate_network_len() */
+#endif
+#include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
-#include <net/ip6_tunnel.h>
-#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
+#include <net/ndisc.h>
 #include <net/route.h>
-#include <net/udp_tunnel.h>
 
 /* What the outer header copies from the inner one. */
 struct ovl_inner {
@@ -29,17 +37,25 @@ struct ovl_inner {
 	bool df;
 };
 
+/*
+ * skb_protocol(, true) looks through VLAN tags, so trunked VMs' tagged
+ * frames inherit too: the network header is the inner IP header behind
+ * the tags (set by the receiving device and kept when the tag is pushed
+ * back in).
+ */
 static void ovl_inner_fields(struct sk_buff *skb, struct ovl_inner *in)
 {
+	__be16 proto = skb_protocol(skb, true);
+
 	memset(in, 0, sizeof(*in));
-	if (skb->protocol == htons(ETH_P_IP) &&
+	if (proto == htons(ETH_P_IP) &&
 	    pskb_network_may_pull(skb, sizeof(struct iphdr))) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		in->tos = iph->tos;
 		in->ttl = iph->ttl;
 		in->df = iph->frag_off & htons(IP_DF);
-	} else if (skb->protocol == htons(ETH_P_IPV6) &&
+	} else if (proto == htons(ETH_P_IPV6) &&
 		   pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
@@ -49,15 +65,8 @@ static void ovl_inner_fields(struct sk_buff *skb, struct ovl_inner *in)
 	}
 }
 
-struct ovl_outer_params {
-	u8 tos;
-	u8 ttl;		/* 0: the route's default */
-	__be16 df;
-};
-
-static void ovl_outer_params(const struct ovl_cfg *cfg, struct sk_buff *skb,
-			     const struct ovl_remote *r,
-			     struct ovl_outer_params *p)
+void ovl_outer_params(const struct ovl_cfg *cfg, struct sk_buff *skb,
+		      const struct ovl_remote *r, struct ovl_outer_params *p)
 {
 	struct ovl_inner in;
 
@@ -72,13 +81,8 @@ static void ovl_outer_params(const struct ovl_cfg *cfg, struct sk_buff *skb,
 		p->df = htons(IP_DF);
 }
 
-static bool ovl_xnet(const struct ovl_dev *ovl)
-{
-	return !net_eq(ovl->net, dev_net(ovl->dev));
-}
-
-static void ovl_tx_error(struct ovl_dev *ovl, struct sk_buff *skb,
-			 enum ovl_counter why)
+void ovl_tx_error(struct ovl_dev *ovl, struct sk_buff *skb,
+		  enum ovl_counter why)
 {
 	ovl_count(ovl->counters, why);
 	DEV_STATS_INC(ovl->dev, tx_errors);
@@ -137,7 +141,8 @@ static struct dst_entry *ovl_route6(struct ovl_dev *ovl,
 		.flowi6_oif = r->key.ifindex ?: cfg->link,
 		.flowi6_proto = proto,
 		.flowi6_mark = cfg->fwmark,
-		.flowlabel = ip6_make_flowinfo(tos, 0),
+		/* the ECN bits are no part of the route key */
+		.flowlabel = ip6_make_flowinfo(tos & ~INET_ECN_MASK, 0),
 		.daddr = r->key.ip.ip6,
 		.saddr = cfg->local.ip6,
 	};
@@ -161,28 +166,227 @@ static struct dst_entry *ovl_route6(struct ovl_dev *ovl,
 	return dst;
 }
 
+/* --- path MTU -------------------------------------------------------- */
+
 /*
- * With DF set, a frame whose encapsulation (@overhead: outer IP and tunnel
- * headers) exceeds the path MTU is dropped and counted, not fragmented.
+ * Builds the ICMP "fragmentation needed" (RFC 1191) or ICMPv6 "packet too
+ * big" (RFC 8201) answer to a bridged @skb that the path cannot carry,
+ * in a new skb that looks as if the inner destination had sent it:
+ * addresses and MACs swapped, as much of the offending packet quoted as
+ * the minimum MTU allows.  NULL if @skb must not be answered (not DF, an
+ * ICMP error itself, a source that cannot be answered).
  */
-static bool ovl_too_big(const struct sk_buff *skb, const struct dst_entry *dst,
-			unsigned int overhead, __be16 df)
+struct ovl_icmp_reply {
+	unsigned int l3len;	/* outer IP + ICMP header */
+	unsigned int quote;	/* bytes of the offending packet */
+};
+
+static bool ovl_pmtu_reply4(struct sk_buff *skb, unsigned int mtu,
+			    struct ovl_icmp_reply *r)
 {
-	if (!df || skb_is_gso(skb))
+	const struct iphdr *iph;
+	u8 type, buf;
+
+	if (mtu < 576 || !pskb_network_may_pull(skb, sizeof(*iph)))
 		return false;
-	return skb->len + overhead > dst_mtu(dst);
+	iph = ip_hdr(skb);
+	/* DF and no fragment: only an unfragmented DF packet is ours to answer */
+	if (iph->frag_off != htons(IP_DF) || iph->ihl < 5 ||
+	    ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
+	    ipv4_is_zeronet(iph->saddr) || ipv4_is_loopback(iph->saddr) ||
+	    ipv4_is_multicast(iph->saddr) || ipv4_is_lbcast(iph->saddr))
+		return false;
+	if (iph->protocol == IPPROTO_ICMP) {
+		if (skb_copy_bits(skb, skb_network_offset(skb) + iph->ihl * 4,
+				  &buf, 1))
+			return false;
+		type = buf;
+		if (icmp_is_err(type))
+			return false;
+	}
+	r->l3len = sizeof(struct iphdr) + sizeof(struct icmphdr);
+	r->quote = min_t(unsigned int, ntohs(iph->tot_len), 576 - r->l3len);
+	return true;
+}
+
+static bool ovl_pmtu_reply6(struct sk_buff *skb, unsigned int mtu,
+			    struct ovl_icmp_reply *r)
+{
+	const struct ipv6hdr *ip6h;
+	__be16 frag_off;
+	int off, stype;
+	u8 nexthdr, type;
+
+	if (mtu < IPV6_MIN_MTU ||
+	    !pskb_network_may_pull(skb, sizeof(*ip6h)))
+		return false;
+	ip6h = ipv6_hdr(skb);
+	stype = ipv6_addr_type(&ip6h->saddr);
+	if (stype == IPV6_ADDR_ANY || (stype & (IPV6_ADDR_MULTICAST |
+						IPV6_ADDR_LOOPBACK)) ||
+	    ipv6_addr_is_multicast(&ip6h->daddr))
+		return false;
+	nexthdr = ip6h->nexthdr;
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			       &nexthdr, &frag_off);
+	if (off < 0 || (frag_off & htons(~0x7)))
+		return false;
+	if (nexthdr == IPPROTO_ICMPV6) {
+		if (skb_copy_bits(skb, off, &type, 1))
+			return false;
+		if (icmpv6_is_err(type) || type == NDISC_REDIRECT)
+			return false;
+	}
+	r->l3len = sizeof(struct ipv6hdr) + sizeof(struct icmp6hdr);
+	r->quote = min_t(unsigned int,
+			 sizeof(*ip6h) + ntohs(ip6h->payload_len),
+			 IPV6_MIN_MTU - r->l3len);
+	return true;
+}
+
+static void ovl_pmtu_fill4(struct sk_buff *nskb, const struct sk_buff *skb,
+			   unsigned int mtu, const struct ovl_icmp_reply *r)
+{
+	const struct iphdr *oiph = ip_hdr(skb);
+	struct icmphdr *icmph = icmp_hdr(nskb);
+	struct iphdr *iph = ip_hdr(nskb);
+	unsigned int len = sizeof(*icmph) + r->quote;
+
+	memset(icmph, 0, sizeof(*icmph));
+	icmph->type = ICMP_DEST_UNREACH;
+	icmph->code = ICMP_FRAG_NEEDED;
+	icmph->un.frag.mtu = htons(mtu);
+	icmph->checksum = csum_fold(csum_partial(icmph, len, 0));
+
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = oiph->ttl;
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = oiph->daddr;
+	iph->daddr = oiph->saddr;
+	ip_send_check(iph);
+}
+
+static void ovl_pmtu_fill6(struct sk_buff *nskb, const struct sk_buff *skb,
+			   unsigned int mtu, const struct ovl_icmp_reply *r)
+{
+	const struct ipv6hdr *oip6h = ipv6_hdr(skb);
+	struct icmp6hdr *icmp6h = icmp6_hdr(nskb);
+	struct ipv6hdr *ip6h = ipv6_hdr(nskb);
+	unsigned int len = sizeof(*icmp6h) + r->quote;
+
+	memset(ip6h, 0, sizeof(*ip6h));
+	ip6h->version = 6;
+	ip6h->payload_len = htons(len);
+	ip6h->nexthdr = IPPROTO_ICMPV6;
+	ip6h->hop_limit = oip6h->hop_limit;
+	ip6h->saddr = oip6h->daddr;
+	ip6h->daddr = oip6h->saddr;
+
+	memset(icmp6h, 0, sizeof(*icmp6h));
+	icmp6h->icmp6_type = ICMPV6_PKT_TOOBIG;
+	icmp6h->icmp6_mtu = htonl(mtu);
+	icmp6h->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+					      IPPROTO_ICMPV6,
+					      csum_partial(icmp6h, len, 0));
+}
+
+/*
+ * Answers a bridged frame too big for the path: a bridge port has no
+ * route to report to, so the answer goes back through the device's
+ * receive side to the bridge and on to the sending VM.  Only untagged
+ * IPv4/IPv6 frames are answered (like the in-tree drivers).
+ */
+static void ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
+			   unsigned int mtu)
+{
+	struct net_device *dev = ovl->dev;
+	const struct ethhdr *eth = eth_hdr(skb);
+	struct ovl_icmp_reply r;
+	struct sk_buff *nskb;
+	struct ethhdr *neth;
+	bool v4;
+
+	if (skb->protocol == htons(ETH_P_IP))
+		v4 = true;
+	else if (skb->protocol == htons(ETH_P_IPV6))
+		v4 = false;
+	else
+		return;
+	if (skb_network_offset(skb) != ETH_HLEN ||
+	    !(v4 ? ovl_pmtu_reply4(skb, mtu, &r) : ovl_pmtu_reply6(skb, mtu, &r)))
+		return;
+	nskb = netdev_alloc_skb_ip_align(dev, ETH_HLEN + r.l3len + r.quote);
+	if (!nskb)
+		return;
+	skb_put(nskb, ETH_HLEN + r.l3len + r.quote);
+	skb_reset_mac_header(nskb);
+	skb_set_network_header(nskb, ETH_HLEN);
+	skb_set_transport_header(nskb, ETH_HLEN + r.l3len - (v4 ?
+				 sizeof(struct icmphdr) : sizeof(struct icmp6hdr)));
+	if (skb_copy_bits(skb, skb_network_offset(skb),
+			  nskb->data + ETH_HLEN + r.l3len, r.quote)) {
+		kfree_skb(nskb);
+		return;
+	}
+	if (v4)
+		ovl_pmtu_fill4(nskb, skb, mtu, &r);
+	else
+		ovl_pmtu_fill6(nskb, skb, mtu, &r);
+	neth = eth_hdr(nskb);
+	ether_addr_copy(neth->h_dest, eth->h_source);
+	ether_addr_copy(neth->h_source, eth->h_dest);
+	neth->h_proto = skb->protocol;
+	nskb->protocol = eth_type_trans(nskb, dev);
+	nskb->ip_summed = CHECKSUM_NONE;
+	if (netif_rx(nskb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, ETH_HLEN + r.l3len + r.quote);
+}
+
+/*
+ * With DF set on the outer header, a frame whose encapsulation
+ * (@overhead: outer IP and tunnel headers) exceeds the path MTU cannot be
+ * sent.  The inner sender learns the MTU it can use: a routed or local
+ * sender through its route (like any router's next hop), a bridged one by
+ * an ICMP/ICMPv6 error that looks as if it came from the inner
+ * destination.  Without DF the outer packet is fragmented instead, and
+ * nothing is checked.  Per packet this costs what the in-tree drivers'
+ * skb_tunnel_check_pmtu() costs, and only with DF: one dst_mtu().
+ */
+static bool ovl_too_big(struct ovl_dev *ovl, struct sk_buff *skb,
+			const struct dst_entry *dst, unsigned int overhead,
+			__be16 df)
+{
+	unsigned int mtu;
+
+	if (!df)
+		return false;
+	mtu = dst_mtu(dst);
+	if (likely(skb->len + overhead <= mtu))
+		return false;
+	/* the inner IP packet's MTU: outer headers and inner Ethernet off */
+	mtu = mtu > overhead + ETH_HLEN ? mtu - overhead - ETH_HLEN : 0;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	if (netif_is_any_bridge_port(ovl->dev))
+		ovl_pmtu_reply(ovl, skb, mtu);
+	return true;
 }
 
 /*
  * Route to @r and check the encapsulated size (@overhead: outer IP and
  * tunnel headers).  On failure @skb is counted, freed, and NULL returned.
  */
-static struct rtable *ovl_prepare4(struct ovl_dev *ovl,
-				   const struct ovl_cfg *cfg,
-				   struct sk_buff *skb, struct ovl_remote *r,
-				   u8 proto, unsigned int overhead,
-				   const struct ovl_outer_params *p,
-				   __be32 *saddr)
+struct rtable *ovl_prepare4(struct ovl_dev *ovl,
+			    const struct ovl_cfg *cfg,
+			    struct sk_buff *skb, struct ovl_remote *r,
+			    u8 proto, unsigned int overhead,
+			    const struct ovl_outer_params *p,
+			    __be32 *saddr)
 {
 	struct rtable *rt = ovl_route4(ovl, cfg, r, proto, p->tos, saddr);
 
@@ -190,7 +394,7 @@ static struct rtable *ovl_prepare4(struct ovl_dev *ovl,
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
 		return NULL;
 	}
-	if (ovl_too_big(skb, &rt->dst, overhead, p->df)) {
+	if (ovl_too_big(ovl, skb, &rt->dst, overhead, p->df)) {
 		ip_rt_put(rt);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
 		return NULL;
@@ -198,13 +402,13 @@ static struct rtable *ovl_prepare4(struct ovl_dev *ovl,
 	return rt;
 }
 
-static struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
-				      const struct ovl_cfg *cfg,
-				      struct sk_buff *skb,
-				      struct ovl_remote *r, u8 proto,
-				      unsigned int overhead,
-				      const struct ovl_outer_params *p,
-				      struct in6_addr *saddr)
+struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
+			       const struct ovl_cfg *cfg,
+			       struct sk_buff *skb,
+			       struct ovl_remote *r, u8 proto,
+			       unsigned int overhead,
+			       const struct ovl_outer_params *p,
+			       struct in6_addr *saddr)
 {
 	struct dst_entry *dst = ovl_route6(ovl, cfg, r, proto, p->tos, saddr);
 
@@ -212,260 +416,13 @@ static struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
 		return NULL;
 	}
-	if (ovl_too_big(skb, dst, overhead, p->df)) {
+	if (ovl_too_big(ovl, skb, dst, overhead, p->df)) {
 		dst_release(dst);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
 		return NULL;
 	}
 	return dst;
 }
-
-/* --- VXLAN ------------------------------------------------------------ */
-
-static int ovl_vxlan_push(struct sk_buff *skb, const struct ovl_cfg *cfg,
-			  u32 vni, unsigned int headroom, bool udp_csum)
-{
-	struct ovl_vxlanhdr *vh;
-	int err;
-
-	err = skb_cow_head(skb, headroom);
-	if (err)
-		return err;
-	err = udp_tunnel_handle_offloads(skb, udp_csum);
-	if (err)
-		return err;
-	vh = __skb_push(skb, sizeof(*vh));
-	ovl_vxlan_build(vh, vni);
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
-	return 0;
-}
-
-static void ovl_stamp(struct sk_buff *skb, const struct ovl_cfg *cfg)
-{
-	if (cfg->fwmark)
-		skb->mark = cfg->fwmark;
-	if (cfg->priority)
-		skb->priority = cfg->priority;
-}
-
-static void ovl_vxlan_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			    struct sk_buff *skb, struct ovl_remote *r,
-			    struct sock *sk, __be16 sport)
-{
-	struct ovl_outer_params p;
-	struct rtable *rt;
-	__be32 saddr = 0;
-	int err;
-
-	ovl_outer_params(cfg, skb, r, &p);
-	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_UDP,
-			  OVL_VXLAN4_OVERHEAD - ETH_HLEN, &p, &saddr);
-	if (!rt)
-		return;
-	err = ovl_vxlan_push(skb, cfg, r->key.id,
-			     LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
-			     OVL_VXLAN4_OVERHEAD, cfg->udp_csum);
-	if (err) {
-		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
-		return;
-	}
-	ovl_stamp(skb, cfg);
-	udp_tunnel_xmit_skb(rt, sk, skb, saddr, r->key.ip.ip4, p.tos,
-			    p.ttl ?: ip4_dst_hoplimit(&rt->dst), p.df, sport,
-			    r->key.port ?: cfg->port, ovl_xnet(ovl),
-			    !cfg->udp_csum);
-}
-
-static void ovl_vxlan_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			    struct sk_buff *skb, struct ovl_remote *r,
-			    struct sock *sk, __be16 sport)
-{
-	struct ovl_outer_params p;
-	struct in6_addr saddr;
-	struct dst_entry *dst;
-	int err;
-
-	ovl_outer_params(cfg, skb, r, &p);
-	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_UDP,
-			   OVL_VXLAN6_OVERHEAD - ETH_HLEN, &p, &saddr);
-	if (!dst)
-		return;
-	/* IPv6 UDP always carries a checksum (RFC 6935 zero-checksum off) */
-	err = ovl_vxlan_push(skb, cfg, r->key.id,
-			     LL_RESERVED_SPACE(dst->dev) + dst->header_len +
-			     OVL_VXLAN6_OVERHEAD, true);
-	if (err) {
-		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
-		return;
-	}
-	ovl_stamp(skb, cfg);
-	/* df unset: the source fragments (IPv6 routers never do) */
-	skb->ignore_df = !p.df;
-	udp_tunnel6_xmit_skb(dst, sk, skb, ovl->dev, &saddr, &r->key.ip.ip6,
-			     p.tos, p.ttl ?: ip6_dst_hoplimit(dst), 0, sport,
-			     r->key.port ?: cfg->port, false);
-}
-
-static void ovl_vxlan_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			   struct sk_buff *skb, struct ovl_remote *r)
-{
-	struct sock *sk = ovl_vxlan_sk(ovl);
-	__be16 sport;
-
-	if (unlikely(!sk)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
-		return;
-	}
-	sport = htons(ovl_hash_to_port(skb_get_hash(skb), cfg->port_min,
-				       cfg->port_max));
-	if (r->key.ip.family == AF_INET)
-		ovl_vxlan_xmit4(ovl, cfg, skb, r, sk, sport);
-	else
-		ovl_vxlan_xmit6(ovl, cfg, skb, r, sk, sport);
-}
-
-static unsigned int ovl_vxlan_overhead(const struct ovl_cfg *cfg)
-{
-	return cfg->family == AF_INET6 ? OVL_VXLAN6_OVERHEAD
-				       : OVL_VXLAN4_OVERHEAD;
-}
-
-const struct ovl_kind ovl_vxlan_kind = {
-	.id		= OVL_KIND_VXLAN,
-	.name		= OVL_VXLAN_KIND,
-	.overhead	= ovl_vxlan_overhead,
-	.open		= ovl_vxlan_open,
-	.stop		= ovl_vxlan_stop,
-	.xmit		= ovl_vxlan_xmit,
-};
-
-/* --- GRE -------------------------------------------------------------- */
-
-static int ovl_gre_push(struct sk_buff *skb, const struct ovl_cfg *cfg,
-			u32 key, unsigned int headroom)
-{
-	unsigned int hlen = ovl_gre_hlen(cfg->gre_csum);
-	u8 *hdr;
-	int err;
-
-	err = skb_cow_head(skb, headroom + hlen);
-	if (err)
-		return err;
-	err = iptunnel_handle_offloads(skb, cfg->gre_csum ? SKB_GSO_GRE_CSUM
-							  : SKB_GSO_GRE);
-	if (err)
-		return err;
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
-	hdr = __skb_push(skb, hlen);
-	/* lco_csum() sums from the transport header: make it the GRE one */
-	skb_reset_transport_header(skb);
-	ovl_gre_build(hdr, key, cfg->gre_csum);
-	/* GSO fills per-segment checksums; otherwise do it here */
-	if (cfg->gre_csum && !skb_is_gso(skb)) {
-		__sum16 *csum = (__sum16 *)(hdr + OVL_GRE_BASE_HLEN);
-
-		if (skb->ip_summed == CHECKSUM_PARTIAL)
-			*csum = csum_fold(lco_csum(skb));
-		else
-			*csum = csum_fold(skb_checksum(skb, 0, skb->len, 0));
-	}
-	return 0;
-}
-
-static u32 ovl_gre_key(const struct ovl_cfg *cfg, struct sk_buff *skb,
-		       const struct ovl_remote *r)
-{
-	return cfg->nvgre ? ovl_nvgre_key(r->key.id, skb_get_hash(skb))
-			  : r->key.id;
-}
-
-static void ovl_gre_xmit4(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			  struct sk_buff *skb, struct ovl_remote *r, u32 key)
-{
-	unsigned int overhead = sizeof(struct iphdr) +
-				ovl_gre_hlen(cfg->gre_csum);
-	struct ovl_outer_params p;
-	struct rtable *rt;
-	__be32 saddr = 0;
-
-	ovl_outer_params(cfg, skb, r, &p);
-	rt = ovl_prepare4(ovl, cfg, skb, r, IPPROTO_GRE, overhead, &p, &saddr);
-	if (!rt)
-		return;
-	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(rt->dst.dev) +
-			 rt->dst.header_len + sizeof(struct iphdr))) {
-		ip_rt_put(rt);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
-		return;
-	}
-	ovl_stamp(skb, cfg);
-	iptunnel_xmit(NULL, rt, skb, saddr, r->key.ip.ip4, IPPROTO_GRE,
-		      p.tos, p.ttl ?: ip4_dst_hoplimit(&rt->dst), p.df,
-		      ovl_xnet(ovl));
-}
-
-static void ovl_gre_xmit6(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			  struct sk_buff *skb, struct ovl_remote *r, u32 key)
-{
-	unsigned int overhead = sizeof(struct ipv6hdr) +
-				ovl_gre_hlen(cfg->gre_csum);
-	struct ovl_outer_params p;
-	struct in6_addr saddr;
-	struct dst_entry *dst;
-	struct ipv6hdr *ip6h;
-
-	ovl_outer_params(cfg, skb, r, &p);
-	dst = ovl_prepare6(ovl, cfg, skb, r, IPPROTO_GRE, overhead, &p, &saddr);
-	if (!dst)
-		return;
-	if (ovl_gre_push(skb, cfg, key, LL_RESERVED_SPACE(dst->dev) +
-			 dst->header_len + sizeof(struct ipv6hdr))) {
-		dst_release(dst);
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_ENCAP_ERRORS);
-		return;
-	}
-	ovl_stamp(skb, cfg);
-	skb_scrub_packet(skb, ovl_xnet(ovl));
-	skb->ignore_df = !p.df;		/* as in ovl_vxlan_xmit6() */
-	skb_dst_set(skb, dst);
-	ip6h = skb_push(skb, sizeof(*ip6h));
-	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6h, p.tos, 0);
-	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
-	ip6h->nexthdr = IPPROTO_GRE;
-	ip6h->hop_limit = p.ttl ?: ip6_dst_hoplimit(dst);
-	ip6h->saddr = saddr;
-	ip6h->daddr = r->key.ip.ip6;
-	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
-	ip6tunnel_xmit(NULL, skb, ovl->dev);
-}
-
-static void ovl_gre_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-			 struct sk_buff *skb, struct ovl_remote *r)
-{
-	u32 key = ovl_gre_key(cfg, skb, r);
-
-	if (r->key.ip.family == AF_INET)
-		ovl_gre_xmit4(ovl, cfg, skb, r, key);
-	else
-		ovl_gre_xmit6(ovl, cfg, skb, r, key);
-}
-
-static unsigned int ovl_gre_overhead(const struct ovl_cfg *cfg)
-{
-	return (cfg->family == AF_INET6 ? sizeof(struct ipv6hdr)
-					: sizeof(struct iphdr)) +
-	       ovl_gre_hlen(cfg->gre_csum) + ETH_HLEN;
-}
-
-const struct ovl_kind ovl_gre_kind = {
-	.id		= OVL_KIND_GRE,
-	.name		= OVL_GRE_KIND,
-	.overhead	= ovl_gre_overhead,
-	.xmit		= ovl_gre_xmit,
-};
 
 /* --- ndo_start_xmit ---------------------------------------------------- */
 

@@ -1,30 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Underlay endpoints.
- *
- * ovl-vxlan: one kernel UDP socket per (namespace, family, port), opened
- * by the first device that comes up and closed by the last that goes
- * down; received datagrams go to receive.c through encap_rcv and GRO.
- *
- * ovl-gre: the kernel's GRE demultiplexer has one slot per GRE version,
- * owned by ip_gre when it is loaded.  Rather than fight over it, ovl-gre
- * looks at GRE packets in netfilter's LOCAL_IN (after defragmentation, for
- * IPv6 netfilter's own, and the filter table) and steals only those whose key one of its devices
- * owns; everything else continues to ip_gre, whatever the load order.
+ * Underlay UDP sockets: one kernel UDP socket per (namespace, family,
+ * port), opened by the first ovl-vxlan device that comes up and closed by
+ * the last that goes down; received datagrams go to vxlan.c through
+ * encap_rcv and GRO.
  */
 
 #include "socket.h"
 #include "device.h"
-#include "receive.h"
+#include "vxlan.h"
 
 #include <linux/igmp.h>
-#include <linux/netfilter_ipv4.h>
-#include <linux/netfilter_ipv6.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/ipv6_stubs.h>
 #include <net/udp_tunnel.h>
-
-/* --- ovl-vxlan UDP sockets ------------------------------------------ */
 
 static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
 				      __be16 port)
@@ -35,6 +23,19 @@ static struct ovl_sock *ovl_sock_find(struct ovl_net *on, sa_family_t family,
 		if (os->family == family && os->port == port)
 			return os;
 	return NULL;
+}
+
+/*
+ * NICs that parse VXLAN for known ports (checksum offload, inner RSS)
+ * learn each socket's port through udp_tunnel_nic; NICs that appear later
+ * are told by ovl_sock_netdev_event().
+ */
+static void ovl_sock_offload(struct ovl_sock *os, bool add)
+{
+	if (add)
+		udp_tunnel_notify_add_rx_port(os->sock, UDP_TUNNEL_TYPE_VXLAN);
+	else
+		udp_tunnel_notify_del_rx_port(os->sock, UDP_TUNNEL_TYPE_VXLAN);
 }
 
 /*
@@ -53,11 +54,13 @@ static int ovl_sock_no_mc_loop(struct socket *sock, sa_family_t family)
 }
 
 static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
-					sa_family_t family, __be16 port)
+					sa_family_t family, __be16 port,
+					bool zero_csum6_rx)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.encap_type = 1,
 		.encap_rcv = ovl_vxlan_rcv,
+		.encap_err_lookup = ovl_vxlan_err_lookup,
 		.gro_receive = ovl_vxlan_gro_receive,
 		.gro_complete = ovl_vxlan_gro_complete,
 	};
@@ -65,7 +68,8 @@ static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 		.family = family,
 		.local_udp_port = port,
 		.ipv6_v6only = 1,
-		.use_udp6_rx_checksums = 1,
+		/* RFC 6935: zero checksums accepted only where configured */
+		.use_udp6_rx_checksums = !zero_csum6_rx,
 		.use_udp6_tx_checksums = 1,
 	};
 	struct ovl_sock *os;
@@ -88,9 +92,11 @@ static struct ovl_sock *ovl_sock_create(struct ovl_net *on,
 	os->on = on;
 	os->family = family;
 	os->port = port;
+	os->zero_csum6_rx = zero_csum6_rx;
 	tcfg.sk_user_data = os;
 	setup_udp_tunnel_sock(on->net, os->sock, &tcfg);
 	list_add(&os->list, &on->socks);
+	ovl_sock_offload(os, true);
 	return os;
 }
 
@@ -99,6 +105,7 @@ static void ovl_sock_put(struct ovl_sock *os)
 	if (--os->users)
 		return;
 	list_del(&os->list);
+	ovl_sock_offload(os, false);
 	udp_tunnel_sock_release(os->sock);
 	kfree_rcu(os, rcu);
 }
@@ -154,8 +161,17 @@ int ovl_vxlan_open(struct ovl_dev *ovl)
 	int err;
 
 	os = ovl_sock_find(on, cfg->family, cfg->port);
+	if (os && cfg->family == AF_INET6 &&
+	    os->zero_csum6_rx != cfg->udp6_zero_csum_rx) {
+		/* one socket per port, and the setting is the socket's */
+		netdev_err(ovl->dev, "udp6zerocsumrx differs from the other devices on port %u\n",
+			   ntohs(cfg->port));
+		return -EADDRINUSE;
+	}
 	if (!os) {
-		os = ovl_sock_create(on, cfg->family, cfg->port);
+		os = ovl_sock_create(on, cfg->family, cfg->port,
+				     cfg->family == AF_INET6 &&
+				     cfg->udp6_zero_csum_rx);
 		if (IS_ERR(os))
 			return PTR_ERR(os);
 	}
@@ -192,71 +208,38 @@ struct sock *ovl_vxlan_sk(struct ovl_dev *ovl)
 	return os ? os->sock->sk : NULL;
 }
 
-/* --- ovl-gre receive hook --------------------------------------------- */
+/* A NIC (re)announcing its UDP tunnel offload wants our ports again. */
+static int ovl_sock_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ovl_sock *os;
 
-static const struct nf_hook_ops ovl_gre_hook_ops[] = {
-	{
-		.hook = ovl_gre_hook4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_FILTER + 1,
-	},
-	{
-		.hook = ovl_gre_hook6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_FILTER + 1,
-	},
+	if (event != NETDEV_UDP_TUNNEL_PUSH_INFO &&
+	    event != NETDEV_UDP_TUNNEL_DROP_INFO)
+		return NOTIFY_DONE;
+	/* RTNL, like every change to the list */
+	list_for_each_entry(os, &ovl_net(dev_net(dev))->socks, list) {
+		if (event == NETDEV_UDP_TUNNEL_PUSH_INFO)
+			udp_tunnel_push_rx_port(dev, os->sock,
+						UDP_TUNNEL_TYPE_VXLAN);
+		else
+			udp_tunnel_drop_rx_port(dev, os->sock,
+						UDP_TUNNEL_TYPE_VXLAN);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ovl_sock_notifier = {
+	.notifier_call = ovl_sock_netdev_event,
 };
 
-/*
- * IPv6 reassembles fragments only after LOCAL_IN (IPv4 before it), so
- * without netfilter's IPv6 defragmentation a fragmented GRE packet would
- * never reach ovl_gre_hook6 whole.
- */
-static int ovl_gre_defrag6_enable(struct net *net)
+int ovl_sock_init(void)
 {
-	return IS_ENABLED(CONFIG_NF_DEFRAG_IPV6) ? nf_defrag_ipv6_enable(net) : 0;
+	return register_netdevice_notifier(&ovl_sock_notifier);
 }
 
-static void ovl_gre_defrag6_disable(struct net *net)
+void ovl_sock_exit(void)
 {
-	if (IS_ENABLED(CONFIG_NF_DEFRAG_IPV6))
-		nf_defrag_ipv6_disable(net);
-}
-
-/* Called at creation (RTNL): ovl-gre needs the hook in its underlay. */
-int ovl_socket_attach(struct ovl_dev *ovl)
-{
-	struct ovl_net *on = ovl_net(ovl->net);
-	int err;
-
-	if (ovl->kind->id != OVL_KIND_GRE)
-		return 0;
-	if (!on->gre_users) {
-		err = ovl_gre_defrag6_enable(on->net);
-		if (err)
-			return err;
-		err = nf_register_net_hooks(on->net, ovl_gre_hook_ops,
-					    ARRAY_SIZE(ovl_gre_hook_ops));
-		if (err) {
-			ovl_gre_defrag6_disable(on->net);
-			return err;
-		}
-	}
-	on->gre_users++;
-	return 0;
-}
-
-void ovl_socket_detach(struct ovl_dev *ovl)
-{
-	struct ovl_net *on = ovl_net(ovl->net);
-
-	if (ovl->kind->id != OVL_KIND_GRE)
-		return;
-	if (!--on->gre_users) {
-		nf_unregister_net_hooks(on->net, ovl_gre_hook_ops,
-					ARRAY_SIZE(ovl_gre_hook_ops));
-		ovl_gre_defrag6_disable(on->net);
-	}
+	unregister_netdevice_notifier(&ovl_sock_notifier);
 }

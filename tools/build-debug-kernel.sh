@@ -10,7 +10,7 @@
 # unpacked into $CACHE/debug-kernel/src.  Config: x86_64 defconfig +
 # kvm_guest.config, the networking the VM selftests need (the modules of
 # selftests/vm/run.sh as modules, like Debian's), and the debug options:
-# KASAN (generic, inline), UBSAN, lockdep (PROVE_LOCKING), PROVE_RCU,
+# KASAN (generic, inline), UBSAN, lockdep (PROVE_LOCKING), PROVE_RCU(_LIST),
 # KMEMLEAK, DEBUG_ATOMIC_SLEEP, DEBUG_LIST.  LOCALVERSION makes the release
 # 6.1.<sublevel>-ovldebug.
 #
@@ -127,6 +127,9 @@ $C -d NETFILTER_XTABLES -d IP_NF_IPTABLES \
 	-d NETWORK_FILESYSTEMS -d MISC_FILESYSTEMS -d EXT2_FS -d EXT3_FS \
 	-d VFAT_FS -d MSDOS_FS -d PARPORT -d I2C -d SPI -d GPIOLIB -d MEDIA_SUPPORT \
 	-d IPV6_SIT -d IP_PNP -d NET_KEY -d XFRM_USER -d INET_ESP -d INET6_ESP
+# --- real NICs: virtio-net for the tests that declare "# vm: nics=N"
+# (ovl_realnic_interop), a module as on Debian (the guest loads it per test)
+$C -e VIRTIO -e VIRTIO_PCI -m VIRTIO_NET
 # --- debug -------------------------------------------------------------------
 $C -e KASAN -e KASAN_GENERIC -e KASAN_INLINE -d KASAN_OUTLINE \
 	-e KASAN_STACK -d KASAN_VMALLOC
@@ -141,6 +144,9 @@ $C -e DEBUG_KERNEL -e LOCK_DEBUGGING_SUPPORT -e PROVE_LOCKING \
 $C -e DEBUG_KMEMLEAK -d DEBUG_KMEMLEAK_DEFAULT_OFF \
 	-d DEBUG_KMEMLEAK_AUTO_SCAN --set-val DEBUG_KMEMLEAK_MEM_POOL_SIZE 65536
 $C -d KASAN_MODULE_TEST -d TEST_KASAN_MODULE
+# lockdep conditions of list_for_each_entry_rcu()/hlist_for_each_entry_rcu()
+# and the hash_for_each_possible_rcu() built on them (needs RCU_EXPERT)
+$C -e RCU_EXPERT -e PROVE_RCU_LIST
 make -s ARCH=x86_64 olddefconfig >/dev/null
 
 # olddefconfig silently drops what it cannot satisfy: insist.
@@ -154,6 +160,10 @@ for o in VETH BRIDGE VXLAN NET_IPGRE IPV6_GRE TUN GENEVE NET_SCH_HTB \
 	NET_CLS_FLOWER NET_ACT_MIRRED; do
 	grep -qE "^CONFIG_$o=[ym]$" .config || miss+=" $o"
 done
+for o in PROVE_RCU_LIST VIRTIO_PCI; do
+	grep -qx "CONFIG_$o=y" .config || miss+=" $o"
+done
+grep -qE '^CONFIG_VIRTIO_NET=[ym]$' .config || miss+=" VIRTIO_NET"
 [ -z "$miss" ] || die "config lacks:$miss"
 cp .config "$D/config"
 

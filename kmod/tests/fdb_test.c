@@ -3,7 +3,10 @@
  * KUnit tests of the forwarding database (fdb.c): add/append/replace/del,
  * learning and roaming, maxaddress, ageing driven by a fake clock, flush,
  * remote sharing, growth of the hash table, and lookup cost that stays
- * flat from 10 to 1,000,000 entries.
+ * flat from 10 to 1,000,000 entries; what a control plane relies on:
+ * extern_learn and sticky entries, a flood list that never ages, events,
+ * bulk delete, the event rate bound, and an ageing scan that visits the
+ * entries that can age and no others.
  *
  * Every case gets a fresh database.  Lookups run under rcu_read_lock(),
  * learning additionally with BHs disabled, as in the receive path.
@@ -484,7 +487,7 @@ static void ovl_fdb_learn_static_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, false,
 					  false, 100), 0);
 	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, 200),
-			OVL_LEARN_STATIC);
+			OVL_LEARN_BLOCKED);
 	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, 300),
 			OVL_LEARN_STATIC);
 	want[0] = &k1;
@@ -505,6 +508,349 @@ static void ovl_fdb_learn_static_test(struct kunit *test)
 	want[1] = &k1;
 	ovl_expect_dests(test, b, want, 2);
 	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 2);
+}
+
+/* --- control-plane rules ------------------------------------------------ */
+
+/* extern_learn: never aged, never moved by learning, changed by netlink. */
+static void ovl_fdb_ext_learned_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_fdb_tag tag = { .state = 0x02, .ndm_flags = 0x10,
+					 .protocol = 11 };
+	const struct ovl_remote_key *want[1];
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2, k3;
+	struct ovl_test_entry te;
+	u8 a[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	ovl_test_key4(&k3, 3, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add_tagged(fdb, a, &k1,
+						 OVL_FDB_EXT_LEARNED, &tag,
+						 false, true, t0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, t0 + 1),
+			OVL_LEARN_BLOCKED);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k1, t0 + 2),
+			OVL_LEARN_STATIC);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, a, &te));
+	KUNIT_EXPECT_EQ(test, te.updated, t0);	/* learning did not touch it */
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 1000 * HZ), 0);
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+	ovl_fdb_flush(fdb, false);		/* device down */
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, a));
+
+	/* the tag is kept as given */
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, ovl_fdb_lookup(fdb, a)->tag.protocol, 11);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_lookup(fdb, a)->tag.state, 0x02);
+	rcu_read_unlock();
+
+	/* netlink replaces it; as a plain dynamic entry it ages again */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add_tagged(fdb, a, &k3, 0, NULL, false,
+						 true, t0, NULL), 0);
+	want[0] = &k3;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 0);
+}
+
+/* sticky: never moved by learning, but a dynamic sticky entry ages. */
+static void ovl_fdb_sticky_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STICKY, false,
+					  false, t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1,
+					  OVL_FDB_STICKY | OVL_FDB_STATIC,
+					  false, false, t0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, a, &k2, t0),
+			OVL_LEARN_BLOCKED);
+	KUNIT_EXPECT_EQ(test, ovl_test_learn(fdb, b, &k2, t0),
+			OVL_LEARN_BLOCKED);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	ovl_expect_dests(test, b, want, 1);
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, a));
+	KUNIT_EXPECT_TRUE(test, ovl_test_has(fdb, b));
+}
+
+/*
+ * The flood list never ages: a dynamic append does not demote the
+ * device's own (static) remote, and a list made only of dynamic members
+ * stays too.  Each member keeps the tag it was added with.
+ */
+static void ovl_fdb_flood_never_ages_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_fdb_tag dyn = { .state = 0x02 };
+	const struct ovl_remote_key *want[2];
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2;
+	struct ovl_test_entry te;
+	struct ovl_fdb_entry *e;
+
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k1,
+					  OVL_FDB_STATIC | OVL_FDB_CONFIG,
+					  true, false, t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add_tagged(fdb, ovl_flood_mac, &k2, 0,
+						 &dyn, true, false, t0, NULL),
+			0);
+	KUNIT_ASSERT_TRUE(test, ovl_test_get(fdb, ovl_flood_mac, &te));
+	KUNIT_EXPECT_TRUE(test, te.flags & OVL_FDB_STATIC);
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 1000 * HZ), 0);
+	want[0] = &k2;
+	want[1] = &k1;
+	ovl_expect_dests(test, ovl_flood_mac, want, 2);
+	rcu_read_lock();
+	e = ovl_fdb_lookup(fdb, ovl_flood_mac);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_tag_of(e, rcu_dereference(e->dests))->state,
+			0x02);
+	rcu_read_unlock();
+
+	/* only dynamic members: still never aged, nor flushed on down */
+	ovl_fdb_del_config(fdb);
+	want[0] = &k2;
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 2000 * HZ), 0);
+	ovl_fdb_flush(fdb, false);
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+}
+
+/* The scan visits the entries that can age, whatever else the table holds. */
+static unsigned int ovl_test_visited(struct kunit *test, unsigned int nstatic,
+				     unsigned int ndyn)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1;
+	u8 mac[ETH_ALEN];
+	u64 before;
+	unsigned int i;
+
+	ovl_test_key4(&k1, 1, 100);
+	ovl_fdb_flush(fdb, true);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+	for (i = 0; i < nstatic; i++) {
+		ovl_test_mac(mac, i);
+		KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, mac, &k1, OVL_FDB_STATIC,
+						  false, false, t0), 0);
+	}
+	for (i = 0; i < ndyn; i++) {
+		ovl_test_mac(mac, 0x800000 + i);
+		KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, mac, &k1, t0),
+				OVL_LEARN_NEW);
+	}
+	before = fdb->age_visited;
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + HZ), 0);	/* none stale */
+	return fdb->age_visited - before;
+}
+
+static void ovl_fdb_age_scan_cost_test(struct kunit *test)
+{
+	unsigned int small = ovl_test_visited(test, 1000, 1000);
+	unsigned int big = ovl_test_visited(test, 200000, 1000);
+
+	/* make bench greps this line */
+	kunit_info(test, "ageing scan visited: 1k static + 1k dynamic: %u, 200k static + 1k dynamic: %u\n",
+		   small, big);
+	KUNIT_EXPECT_EQ(test, small, 1000);
+	KUNIT_EXPECT_EQ(test, big, 1000);
+}
+
+/* --- events ---------------------------------------------------------- */
+
+#define OVL_TEST_MAX_EVENTS	16
+
+static struct {
+	int n;
+	enum ovl_fdb_event ev[OVL_TEST_MAX_EVENTS];
+	u8 mac[OVL_TEST_MAX_EVENTS][ETH_ALEN];
+	struct ovl_remote_key key[OVL_TEST_MAX_EVENTS];
+} ovl_test_events;
+
+static void ovl_test_notify(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+			    const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+{
+	int i = ovl_test_events.n++;
+
+	lockdep_assert_held(&fdb->lock);
+	if (i >= OVL_TEST_MAX_EVENTS)
+		return;
+	ovl_test_events.ev[i] = ev;
+	ether_addr_copy(ovl_test_events.mac[i], e->mac);
+	ovl_test_events.key[i] = d->remote->key;
+}
+
+static void ovl_expect_event(struct kunit *test, int i, enum ovl_fdb_event ev,
+			     const u8 *mac, const struct ovl_remote_key *key)
+{
+	KUNIT_ASSERT_LT(test, i, ovl_test_events.n);
+	KUNIT_EXPECT_EQ_MSG(test, ovl_test_events.ev[i], ev, "event %d", i);
+	KUNIT_EXPECT_TRUE(test, ether_addr_equal(ovl_test_events.mac[i], mac));
+	KUNIT_EXPECT_TRUE(test, ovl_test_key_eq(&ovl_test_events.key[i], key));
+}
+
+static void ovl_fdb_events_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	unsigned long t0 = jiffies;
+	struct ovl_remote_key k1, k2;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+	WRITE_ONCE(fdb->ageing, 10 * HZ);
+	memset(&ovl_test_events, 0, sizeof(ovl_test_events));
+	fdb->notify = ovl_test_notify;
+
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	ovl_expect_event(test, 0, OVL_FDB_EV_LEARNED, a, &k1);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_FRESH);
+	KUNIT_EXPECT_EQ(test, ovl_test_events.n, 1);	/* a refresh is quiet */
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k2, t0), OVL_LEARN_MOVED);
+	ovl_expect_event(test, 1, OVL_FDB_EV_MOVED, a, &k2);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_STATIC, false,
+					  false, t0), 0);
+	ovl_expect_event(test, 2, OVL_FDB_EV_ADDED, b, &k1);
+	/* a replace that changes nothing says nothing */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_STATIC, false,
+					  true, t0), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_events.n, 3);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k2, OVL_FDB_STATIC, true,
+					  false, t0), 0);
+	ovl_expect_event(test, 3, OVL_FDB_EV_ADDED, b, &k2);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_age(fdb, t0 + 10 * HZ), 1);
+	ovl_expect_event(test, 4, OVL_FDB_EV_AGED, a, &k2);
+
+	/* one event per destination removed */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_del(fdb, b, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ovl_test_events.n, 7);
+	ovl_expect_event(test, 5, OVL_FDB_EV_DELETED, b, &k2);
+	ovl_expect_event(test, 6, OVL_FDB_EV_DELETED, b, &k1);
+
+	/* a blocked learn says nothing; a flush of dynamic entries does */
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k1, OVL_FDB_EXT_LEARNED,
+					  false, false, t0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, b, &k2, t0),
+			OVL_LEARN_BLOCKED);
+	KUNIT_ASSERT_EQ(test, ovl_test_learn(fdb, a, &k1, t0), OVL_LEARN_NEW);
+	KUNIT_EXPECT_EQ(test, ovl_test_events.n, 9);
+	ovl_fdb_flush(fdb, false);
+	ovl_expect_event(test, 9, OVL_FDB_EV_FLUSHED, a, &k1);
+	KUNIT_EXPECT_EQ(test, ovl_test_events.n, 10);
+	fdb->notify = NULL;
+}
+
+/* Bulk delete by destination: dests go one by one, the flood list stays. */
+static bool ovl_test_match_key(const struct ovl_fdb_entry *e,
+			       const struct ovl_fdb_dest *d, const void *arg)
+{
+	return ovl_test_key_eq(&d->remote->key, arg);
+}
+
+static void ovl_fdb_flush_filter_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k2;
+	struct ovl_fdb_filter f = { .match = ovl_test_match_key, .arg = &k2 };
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	ovl_test_key4(&k2, 2, 100);
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k2, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k2, 0, false, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k2,
+					  OVL_FDB_STATIC, true, false, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_flush_filter(fdb, &f), 2);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, b));
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 0);
+	want[0] = &k2;
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+
+	/* no match function: everything but the flood list */
+	f.match = NULL;
+	KUNIT_EXPECT_EQ(test, ovl_fdb_flush_filter(fdb, &f), 1);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
+}
+
+/* The event bound: @burst at once, then @rate a second, on a fake clock. */
+static void ovl_fdb_ratelimit_test(struct kunit *test)
+{
+	struct ovl_fdb_ratelimit rl = { .tokens = U64_MAX / 2 };
+	unsigned long t0 = 1000;
+	bool first;
+	int i, ok = 0;
+
+	spin_lock_init(&rl.lock);
+	rl.last = t0;
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_TRUE(test, ovl_fdb_ratelimit_allow(&rl, t0, 10, 5,
+								&first));
+	KUNIT_EXPECT_FALSE(test, ovl_fdb_ratelimit_allow(&rl, t0, 10, 5, &first));
+	KUNIT_EXPECT_TRUE(test, first);
+	KUNIT_EXPECT_FALSE(test, ovl_fdb_ratelimit_allow(&rl, t0, 10, 5, &first));
+	KUNIT_EXPECT_FALSE(test, first);
+
+	/* one second later: only the burst, not the 10 a second brings */
+	for (i = 0; i < 20; i++)
+		ok += ovl_fdb_ratelimit_allow(&rl, t0 + HZ, 10, 5, &first);
+	KUNIT_EXPECT_EQ(test, ok, 5);		/* capped at the burst */
+	ok = 0;
+	for (i = 1; i <= HZ; i++)
+		ok += ovl_fdb_ratelimit_allow(&rl, t0 + HZ + i, 10, 5, &first);
+	KUNIT_EXPECT_EQ(test, ok, 10);
+
+	/* a million events in one tick: burst only */
+	ok = 0;
+	for (i = 0; i < 1000000; i++)
+		ok += ovl_fdb_ratelimit_allow(&rl, t0 + 100 * HZ, 10, 5, &first);
+	KUNIT_EXPECT_EQ(test, ok, 5);
+
+	/* rate 0: unbounded */
+	ok = ovl_fdb_ratelimit_allow(&rl, t0 + 100 * HZ, 0, 5, &first);
+	KUNIT_EXPECT_EQ(test, ok, 1);
 }
 
 /* --- maxaddress -------------------------------------------------------- */
@@ -1220,6 +1566,13 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_flush_test),
 	KUNIT_CASE(ovl_fdb_knows_remote_test),
 	KUNIT_CASE(ovl_fdb_del_config_test),
+	KUNIT_CASE(ovl_fdb_ext_learned_test),
+	KUNIT_CASE(ovl_fdb_sticky_test),
+	KUNIT_CASE(ovl_fdb_flood_never_ages_test),
+	KUNIT_CASE(ovl_fdb_age_scan_cost_test),
+	KUNIT_CASE(ovl_fdb_events_test),
+	KUNIT_CASE(ovl_fdb_flush_filter_test),
+	KUNIT_CASE(ovl_fdb_ratelimit_test),
 	KUNIT_CASE(ovl_fdb_resize_test),
 	KUNIT_CASE(ovl_fdb_lookup_flat_test),
 	KUNIT_CASE(ovl_fdb_resize_under_load_test),

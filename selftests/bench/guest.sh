@@ -235,6 +235,29 @@ part_fdb()
 			else miss "$c" pps "$r" "no datagrams"; fi
 		done
 	done
+	# ageing scan cost: 1k learned entries next to SMALL resp. BIG static
+	# ones; what one scan visits (fdb_age_visited) is a count, not a time.
+	# (No table dumps here: a million lines take long under TCG.)
+	for c in fs fb; do
+		ip -n h1 link set "$c" type ovl-vxlan ageing none
+		l0=$(xstat h1 "$c" learned)
+		nsx "$c-h2" "$B" macflood eth0 1000 "${NET[$c]}" >/dev/null ||
+			{ miss "$c" age_visited 0 "macflood failed"; continue; }
+		wait_for -t 30 bash -c "[ \$(xstat h1 $c learned) -ge $((l0 + 1000)) ]" >/dev/null ||
+			{ miss "$c" age_visited 0 "not learned"; continue; }
+		sleep 2		# every learned entry is older than the 1 s below
+		n=$(($(xstat h1 "$c" learned) - l0))
+		v0=$(xstat h1 "$c" fdb_age_visited)
+		ip -n h1 link set "$c" type ovl-vxlan ageing 1
+		wait_for -t 30 bash -c "[ \$(xstat h1 $c fdb_age_visited) -ge $((v0 + n)) ]" >/dev/null ||
+			{ miss "$c" age_visited 0 "no ageing scan"; continue; }
+		sleep 2		# a second scan, if any, is counted too
+		v1=$(xstat h1 "$c" fdb_age_visited)
+		emit "$c" age_dynamic 0 "$n"
+		emit "$c" age_visited 0 $((v1 - v0))
+		log "$c: one ageing scan visited $((v1 - v0)) entries: $n dynamic next to the static ones"
+		ip -n h1 link set "$c" type ovl-vxlan ageing 300
+	done
 	for c in fs fb; do
 		for i in 1 2; do
 			ip netns del "$c-h$i"

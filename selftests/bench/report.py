@@ -163,6 +163,16 @@ def report(kvers, vals, args):
                          fmt(_higher_gain(vals, k, 'fb', 'fs', 'pps'))])
             rows.append(['fill time (s)', cell(stat(vals, k, 'fs', 'fdb_fill_s')),
                          cell(stat(vals, k, 'fb', 'fdb_fill_s')), ''])
+            # entries one ageing scan visits with ~1k dynamic entries next
+            # to the static ones (load-independent: a count, not a time)
+            if stat(vals, k, 'fs', 'age_visited'):
+                rows.append(['ageing scan: dynamic entries',
+                             cell(stat(vals, k, 'fs', 'age_dynamic')),
+                             cell(stat(vals, k, 'fb', 'age_dynamic')), ''])
+                rows.append(['ageing scan: entries visited',
+                             cell(stat(vals, k, 'fs', 'age_visited')),
+                             cell(stat(vals, k, 'fb', 'age_visited')),
+                             fmt(_higher_gain(vals, k, 'fs', 'fb', 'age_visited'))])
             table(rows, out)
 
         prof = [c for c in TRAFFIC if stat(vals, k, c, 'fn_per_ping')]

@@ -29,6 +29,11 @@
 # Expected rates are UDP goodput of 1400-byte datagrams for the bytes
 # each shaper counts: 1442 (inner frame, on ovA/ovB), 1492 (VXLAN on ul),
 # 1484 (GRE with key on ul), 1428 (IP packet, ingress police); bands +-10%.
+#
+# Rates are asserted, so the runner boots this test under qemu's
+# instruction-counting clock (selftests/vm/run.sh): host load cannot move
+# them.
+# ovlnet-vm: icount
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"

@@ -27,6 +27,11 @@
 # ceiling.  Documentation/qos.rst.
 # Bands are +-10% of the expected UDP goodput (the shaper on ov counts
 # 1442-byte inner frames, iperf3 reports the 1400-byte payloads).
+#
+# Rates are asserted, so the runner boots this test under qemu's
+# instruction-counting clock (selftests/vm/run.sh): host load cannot move
+# them.
+# ovlnet-vm: icount
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"

@@ -10,6 +10,10 @@
 #
 #   on a host, per tenant T:  br-T --- OVL device
 #                               `--- v-T === eth0 in ns T-hN (a "VM")
+#
+#   topo_nic_underlay: the same addresses on real NICs instead
+#     ns h1: ul = virtio-net 52:54:00:00:00:01 ==.
+#     ns h2: ul = virtio-net 52:54:00:00:00:02 ===+== qemu hub (hubid 0)
 
 # topo_underlay N: hosts h1..hN on one underlay switch (see TOPO_NO_IPV6).
 topo_underlay()
@@ -33,6 +37,43 @@ topo_underlay()
 			ip netns exec "h$i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	done
 	return 0
+}
+
+# topo_nic_underlay N: hosts h1..hN, each owning one real NIC (virtio-net
+# on one qemu hub, no offloads) renamed "ul" and addressed as in
+# topo_underlay; returns once IPv6 DAD has finished everywhere.  The test
+# declares "# vm: nics=N" in its header (selftests/vm/run.sh adds the NICs
+# and exports OVLNET_NICS); skips when there are fewer.
+topo_nic_underlay()
+{
+	local n=$1 i nics
+	read -r -a nics <<<"${OVLNET_NICS:-}"
+	[ ${#nics[@]} -ge "$n" ] ||
+		skip "needs $n real NICs (\"# vm: nics=$n\"), have ${#nics[@]}"
+	for ((i = 1; i <= n; i++)); do
+		ns_create "h$i"
+		ip link set "${nics[i - 1]}" netns "h$i" || fail "NIC ${nics[i - 1]} -> h$i"
+		ip -n "h$i" link set "${nics[i - 1]}" name ul || fail "h$i: rename NIC"
+		ip -n "h$i" addr add "192.0.2.$i/24" dev ul
+		ip -n "h$i" addr add "2001:db8::$i/64" dev ul
+		ip -n "h$i" link set ul up
+	done
+	for ((i = 1; i <= n; i++)); do
+		wait_for -t 30 topo_dad_done "h$i" ul ||
+			fail "h$i: IPv6 DAD on ul did not finish"
+	done
+}
+
+# topo_dad_done NS DEV: DEV has a link-local address and nothing tentative
+# (fails for good on "dadfailed": a duplicate on the wire).
+topo_dad_done()
+{
+	local a
+	a=$(ip -n "$1" -6 addr show dev "$2")
+	case "$a" in *dadfailed*) echo "$1 $2: DAD failed: $a"; return 1 ;; esac
+	case "$a" in *tentative*) return 1 ;; esac
+	case "$a" in *"scope link"*) return 0 ;; esac
+	return 1
 }
 
 # topo_tenant_bridge HOST TENANT DEV: bridge br-TENANT with DEV as a port.

@@ -8,8 +8,8 @@
 #
 #   selftests/vm/run.sh --kver KVER [--tests "a b"] [--timeout SEC]
 #                       [--test-timeout SEC] [--append "cmdline"]
-#                       [--kernel IMAGE --modroot DIR]
-#                       [--module KO] [--plugins DIR]
+#                       [--kernel IMAGE --modroot DIR] [--icount SHIFT|off]
+#                       [--nics N] [--module KO] [--plugins DIR]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
@@ -39,8 +39,23 @@
 # every namespace and device: any object reported then fails the run
 # ("not ok ... kmemleak").
 # Guest memory: 2048 MiB, OVLNET_VM_MEM=MiB to change (make bench uses more).
-# OVLNET_QEMU_EXTRA="args" adds qemu arguments (e.g. "-icount shift=3": guest
-# time counts instructions, so rates measure work, not host load).
+# Real NICs: a test whose header has a line "# vm: nics=N" (or --nics N)
+# gets N virtio-net-pci NICs (MACs 52:54:00:00:00:01..) wired to each other
+# on one qemu hub (no offloads: checksums are computed and verified in
+# software).  The guest loads virtio_net just before such a test, exports
+# OVLNET_NICS="names in MAC order" to it (topo_nic_underlay in topo.sh) and
+# unloads it afterwards, so other tests never see the NICs.
+# OVLNET_QEMU_EXTRA="args" adds qemu arguments.  OVLNET_VM_SMP=N vCPUs
+# (default 2).
+# Instruction-counting clock: a test whose header has the line
+#   # ovlnet-vm: icount
+# (the QoS rate tests) boots under `-icount shift=3,sleep=off`: guest time
+# then advances 8 ns per executed guest instruction and jumps over idle
+# time, so whatever the host's load, a rate measured in the guest is the
+# same (work per guest second, not per host second).  A selection mixing
+# marked and unmarked tests boots twice (unmarked first) and prints one
+# TAP stream.  --icount SHIFT runs every selected test under
+# `-icount shift=SHIFT,sleep=off`, --icount off none.
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -61,12 +76,16 @@ TEST_TIMEOUT=300
 APPEND=
 KERNEL=
 MODROOT=
+ICOUNT=
+ICOUNT_SHIFT=3
+NICS=
 MODULE=
 PLUGIN_DIR=
+ARGV=("$@")
 
 usage()
 {
-	sed -n '3,46p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,61p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -82,6 +101,8 @@ while [ $# -gt 0 ]; do
 	--append) APPEND=$2; shift 2 ;;
 	--kernel) KERNEL=$2; shift 2 ;;
 	--modroot) MODROOT=$(cd "$2" && pwd); shift 2 ;;
+	--icount) ICOUNT=$2; shift 2 ;;
+	--nics) NICS=$2; shift 2 ;;
 	--module) MODULE=$2; shift 2 ;;
 	--plugins) PLUGIN_DIR=$2; shift 2 ;;
 	-h | --help) usage ;;
@@ -93,6 +114,61 @@ done
 if [ -z "${TT_SET:-}" ] && [ "$TEST_TIMEOUT" -ge "$TIMEOUT" ]; then
 	TEST_TIMEOUT=$((TIMEOUT > 20 ? TIMEOUT - 10 : TIMEOUT))
 fi
+
+# Which tests.
+if [ "$MODE" = tests ]; then
+	if [ -z "$TESTS" ]; then
+		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
+			[ -e "$f" ] || continue
+			case "$f" in lib.sh | *lib.sh | topo*.sh | _*) continue ;; esac
+			echo "${f%.sh}"
+		done | sort | tr '\n' ' ')
+	fi
+	for t in $TESTS; do
+		[ -f "$TOP/selftests/net/$t.sh" ] || {
+			echo "vm[$KVER]: ERROR: no such test: selftests/net/$t.sh" >&2
+			exit 1
+		}
+	done
+elif [ ! -f "$TOP/$RUN_SCRIPT" ]; then
+	echo "vm[$KVER]: ERROR: $RUN_SCRIPT not found" >&2
+	exit 1
+fi
+
+# Tests marked "# ovlnet-vm: icount" boot under the instruction clock.
+if [ "$MODE" = tests ] && [ -z "$ICOUNT" ]; then
+	plain=() counted=()
+	for t in $TESTS; do
+		if grep -qx '# ovlnet-vm: icount' "$TOP/selftests/net/$t.sh"; then
+			counted+=("$t")
+		else
+			plain+=("$t")
+		fi
+	done
+	if [ ${#counted[@]} -gt 0 ] && [ ${#plain[@]} -eq 0 ]; then
+		ICOUNT=$ICOUNT_SHIFT
+	elif [ ${#counted[@]} -gt 0 ]; then
+		# Two boots, one TAP stream: the second's numbers follow the
+		# first's, its "TAP version" line is dropped.
+		first=$(mktemp)
+		trap 'rm -f "$first"' EXIT
+		rc=0
+		"$0" "${ARGV[@]}" --tests "${plain[*]}" --icount off |
+			tee "$first" || rc=1
+		off=$(grep -aoE '^(not ok|ok) [0-9]+' "$first" |
+			awk '$NF > m { m = $NF } END { print m + 0 }')
+		"$0" "${ARGV[@]}" --tests "${counted[*]}" --icount "$ICOUNT_SHIFT" |
+			awk -v off="$off" '
+			/^TAP version/ { next }
+			/^(not )?ok [0-9]+ / {
+				n = ($1 == "ok") ? 2 : 3
+				$n = $n + off
+			}
+			{ print; fflush() }' || rc=1
+		exit $rc
+	fi
+fi
+[ "$ICOUNT" != off ] || ICOUNT=
 
 [ -n "$KERNEL" ] || KERNEL=/boot/vmlinuz-$KVER
 # MODDIR: the guest's path; HMODDIR: where the modules are on the host.
@@ -109,6 +185,19 @@ exec 9>"$VMD/.lock"
 if ! flock -n 9; then
 	echo "vm[$KVER]: waiting for another run using $VMD" >&2
 	flock 9
+fi
+# Real NICs: as many as the neediest selected test declares ("# vm: nics=N").
+if [ -z "$NICS" ]; then
+	NICS=0
+	if [ "$MODE" = tests ]; then
+		nic_files=$(for t in $TESTS; do echo "$TOP/selftests/net/$t.sh"; done)
+	else
+		nic_files=$TOP/$RUN_SCRIPT
+	fi
+	for f in $nic_files; do
+		n=$(sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
+		if [ "${n:-0}" -gt "$NICS" ]; then NICS=$n; fi
+	done
 fi
 
 say() { echo "vm[$KVER]: $*" >&2; }
@@ -160,7 +249,7 @@ if [ -n "$PLUGIN_DIR" ]; then
 	say "iproute2 plugins from $PLUGIN_DIR: ${PLUGINS[*]##*/}"
 elif [ -f "$TOP/tools/Makefile" ]; then
 	say "building tools (make -C tools)"
-	if make -s -C "$TOP/tools" >&2; then
+	if flock "$CACHE/.tools.lock" make -s -C "$TOP/tools" >&2; then
 		mapfile -t PLUGINS < <(find "$TOP/tools/iproute2" -maxdepth 1 -name 'link_*.so' 2>/dev/null | sort)
 	else
 		say "WARNING: make -C tools failed"
@@ -170,7 +259,7 @@ else
 	say "no tools/Makefile yet; no iproute2 plugins"
 fi
 
-HELPER_OUT=$CACHE/selftests-net
+HELPER_OUT=$VMD/net-helpers		# per kernel: two kernels' runs may overlap
 rm -rf "$HELPER_OUT"
 mkdir -p "$HELPER_OUT"
 if [ -f "$TOP/selftests/net/Makefile" ]; then
@@ -178,22 +267,6 @@ if [ -f "$TOP/selftests/net/Makefile" ]; then
 		say "WARNING: make -C selftests/net failed"
 		host_fail net-helpers-build "make -C selftests/net failed"
 	fi
-fi
-
-# Which tests.
-if [ "$MODE" = tests ]; then
-	if [ -z "$TESTS" ]; then
-		TESTS=$(cd "$TOP/selftests/net" && for f in *.sh; do
-			[ -e "$f" ] || continue
-			case "$f" in lib.sh | *lib.sh | topo*.sh | _*) continue ;; esac
-			echo "${f%.sh}"
-		done | sort | tr '\n' ' ')
-	fi
-	for t in $TESTS; do
-		[ -f "$TOP/selftests/net/$t.sh" ] || die "no such test: selftests/net/$t.sh"
-	done
-else
-	[ -f "$TOP/$RUN_SCRIPT" ] || die "$RUN_SCRIPT not found"
 fi
 
 # --------------------------------------------------------------------------
@@ -212,7 +285,7 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
-	)
+	virtio_pci virtio_net)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
@@ -380,6 +453,7 @@ TEST_TIMEOUT=$TEST_TIMEOUT
 RUN_SCRIPT="/selftests/${RUN_SCRIPT#selftests/}"
 RUN_ARGS="$RUN_ARGS"
 KVER=$KVER
+NICS=$NICS
 OVLNET_KO_DIR=$MODDIR/$KO_DIR
 EOF
 # RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
@@ -428,6 +502,32 @@ if [ -w $KMEMLEAK ]; then
 	echo clear >$KMEMLEAK
 fi
 
+# nics_up N: load virtio-net, wait for N NICs, OVLNET_NICS=their names by MAC.
+nics_up()
+{
+	local i d names
+	modprobe virtio_pci 2>/dev/null   # built in on 6.12
+	modprobe virtio_net || echo "# nics: modprobe virtio_net failed"
+	for ((i = 0; i < 100; i++)); do
+		names=$(for d in /sys/class/net/*; do
+			case "$(readlink -f "$d/device/driver")" in
+			*/virtio_net) echo "$(cat "$d/address") ${d##*/}" ;;
+			esac
+		done | sort | awk '{print $2}' | tr '\n' ' ')
+		[ "$(echo $names | wc -w)" -ge "$1" ] && break
+		sleep 0.1
+	done
+	export OVLNET_NICS="${names% }"
+	echo "# nics: OVLNET_NICS=\"$OVLNET_NICS\""
+}
+# nics_down: unload virtio_net (the NICs vanish wherever they are).
+nics_down()
+{
+	unset OVLNET_NICS
+	grep -q '^virtio_net ' /proc/modules && rmmod virtio_net
+}
+test_nics() { sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
+
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
 	local tpid rc teepid i
@@ -449,6 +549,7 @@ run_one() # script args... ; returns its exit code, output in /tmp/out
 
 if [ "$MODE" = run ]; then
 	echo "# running $RUN_SCRIPT $RUN_ARGS"
+	[ "$NICS" -gt 0 ] && nics_up "$NICS"
 	rc=0
 	# shellcheck disable=SC2086
 	run_one "$RUN_SCRIPT" $RUN_ARGS || rc=$?
@@ -462,6 +563,8 @@ else
 		n=$((n + 1))
 		start=$(cut -d' ' -f1 /proc/uptime)
 		echo "# ===== $n $t ====="
+		tn=$(test_nics "/selftests/$t.sh")
+		[ -n "$tn" ] && [ "$NICS" -gt 0 ] && nics_up "$tn"
 		rc=0
 		run_one "/selftests/$t.sh" || rc=$?
 		end=$(cut -d' ' -f1 /proc/uptime)
@@ -482,6 +585,7 @@ else
 		for dev in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
 			[ "$dev" = lo ] || ip link del "$dev" 2>/dev/null   # fallback devs stay
 		done
+		[ -n "$tn" ] && nics_down
 	done
 fi
 if [ -w $KMEMLEAK ]; then
@@ -523,14 +627,24 @@ CMDLINE="console=ttyS0,115200 panic=-1 printk.time=1 loglevel=5 rdinit=/init"
 CMDLINE+=" mitigations=off $APPEND"
 TB=$(date +%s.%N)
 read -r -a qemu_extra <<<"${OVLNET_QEMU_EXTRA:-}"
+nic_args=()
+for ((i = 1; i <= NICS; i++)); do
+	nic_args+=(-netdev "hubport,id=nic$i,hubid=0"
+		-device "virtio-net-pci,netdev=nic$i,mac=52:54:00:00:00:$(printf %02x "$i"),romfile=")
+done
+if [ -n "$ICOUNT" ]; then
+	# single-threaded TCG only (icount and MTTCG exclude each other)
+	qemu_extra+=(-icount "shift=$ICOUNT,sleep=off")
+	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off"
+fi
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp 2 -m "${OVLNET_VM_MEM:-2048}" \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "${OVLNET_VM_SMP:-2}" -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
-	"${qemu_extra[@]}" \
+	"${qemu_extra[@]}" "${nic_args[@]}" \
 	</dev/null 2>&1 |
 	{
 		in_dmesg=0

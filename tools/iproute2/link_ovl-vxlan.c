@@ -21,7 +21,8 @@ static void ovl_vxlan_explain(FILE *f)
 		"                 [ dstport PORT ] [ srcport MIN MAX ]\n");
 	ovl_print_help_common(f);
 	fprintf(f,
-		"                 [ [no]udpcsum ]\n"
+		"                 [ [no]udpcsum ] [ [no]udp6zerocsumtx ]\n"
+		"                 [ [no]udp6zerocsumrx ]\n"
 		"\n"
 		"Where: VNI  := 0-16777215 (\"vni VNI\" is a synonym)\n"
 		"       ADDR := { IPv4_ADDRESS | IPv6_ADDRESS }\n"
@@ -32,6 +33,10 @@ static void ovl_vxlan_explain(FILE *f)
 static const struct ovl_flag ovl_vxlan_flags[] = {
 	{ "udpcsum",	IFLA_OVL_UDP_CSUM,	1 },
 	{ "noudpcsum",	IFLA_OVL_UDP_CSUM,	0 },
+	{ "udp6zerocsumtx",	IFLA_OVL_UDP6_ZERO_CSUM_TX,	1 },
+	{ "noudp6zerocsumtx",	IFLA_OVL_UDP6_ZERO_CSUM_TX,	0 },
+	{ "udp6zerocsumrx",	IFLA_OVL_UDP6_ZERO_CSUM_RX,	1 },
+	{ "noudp6zerocsumrx",	IFLA_OVL_UDP6_ZERO_CSUM_RX,	0 },
 	{ NULL }
 };
 
@@ -137,6 +142,10 @@ static void ovl_vxlan_print_opt(struct link_util *lu, FILE *f,
 	ovl_vxlan_print_ports(tb);
 	ovl_print_common(tb);
 	ovl_print_flag(tb, IFLA_OVL_UDP_CSUM, "udp_csum", "udpcsum");
+	ovl_print_flag(tb, IFLA_OVL_UDP6_ZERO_CSUM_TX, "udp_zero_csum6_tx",
+		       "udp6zerocsumtx");
+	ovl_print_flag(tb, IFLA_OVL_UDP6_ZERO_CSUM_RX, "udp_zero_csum6_rx",
+		       "udp6zerocsumrx");
 }
 
 static void ovl_vxlan_print_help(struct link_util *lu, int argc, char **argv,

@@ -526,6 +526,11 @@ static const struct {
 	[IFLA_OVL_XSTATS_TX_TOO_BIG]	= { "tx_too_big",	't' },
 	[IFLA_OVL_XSTATS_TX_PROXY_REPLIES] = { "tx_proxy_replies", 't' },
 	[IFLA_OVL_XSTATS_TX_ENCAP_ERRORS] = { "tx_encap_errors", 't' },
+	[IFLA_OVL_XSTATS_LEARN_BLOCKED]	= { "learn_blocked",	'l' },
+	[IFLA_OVL_XSTATS_FDB_EVENTS]	= { "fdb_events",	'f' },
+	[IFLA_OVL_XSTATS_FDB_EVENTS_SUPPRESSED] = { "fdb_events_suppressed", 'f' },
+	[IFLA_OVL_XSTATS_FDB_AGE_VISITED] = { "fdb_age_visited", 'f' },
+	[IFLA_OVL_XSTATS_RX_ECN_ERRORS]	= { "rx_ecn_errors",	'r' },
 };
 
 static void ovl_print_xstat(unsigned int type, __u64 val, char *group)

@@ -119,6 +119,7 @@ def vxlan4():
 def vxlan6():
     return (u32('ID', 16777215) + ip('LOCAL6', '2001:db8::1') +
             ip('GROUP6', 'ff05::100') +
+            u8('UDP6_ZERO_CSUM_TX', 1) + u8('UDP6_ZERO_CSUM_RX', 0) +
             ip('REMOTE', '0.0.0.0') +               # unset: not printed
             u8('TTL', 0) + u8('TTL_INHERIT', 1) +
             u8('TOS', 0) + u8('TOS_INHERIT', 1) +
@@ -283,6 +284,14 @@ def parse_tests(t):
                'df inherit', 'ovl-vxlan',
                {'ID': 0, 'REMOTE6': '2001:db8::2', 'TTL_INHERIT': 1,
                 'TOS_INHERIT': 1, 'DF': E['OVL_DF_INHERIT']})
+    t.parse_ok(add_v + 'id 7 remote 2001:db8::2 udp6zerocsumtx '
+               'noudp6zerocsumrx', 'ovl-vxlan',
+               {'ID': 7, 'REMOTE6': '2001:db8::2', 'UDP6_ZERO_CSUM_TX': 1,
+                'UDP6_ZERO_CSUM_RX': 0})
+    t.parse_ok(add_v + 'id 7 noudp6zerocsumtx udp6zerocsumrx', 'ovl-vxlan',
+               {'ID': 7, 'UDP6_ZERO_CSUM_TX': 0, 'UDP6_ZERO_CSUM_RX': 1})
+    t.parse_err(add_g + 'key 1 udp6zerocsumtx',
+                'unknown option "udp6zerocsumtx"')
     t.parse_ok(add_v + 'id 1 group 239.1.1.1 dev lo', 'ovl-vxlan',
                {'ID': 1, 'GROUP': '239.1.1.1', 'LINK': 1})
     t.parse_ok(add_g + 'key 1.2.3.4 remote 10.0.0.2 csum nvgre', 'ovl-gre',
@@ -357,7 +366,8 @@ def print_tests(t):
                 'maxaddress unlimited bumlimit 1000 fwmark 0x20 priority 7 '
                 'noudpcsum rx_bad_header 1001 rx_unknown_id 1002',
         'ovx6': 'ovl-vxlan id 16777215 group ff05::100 local 2001:db8::1 '
-                'ttl inherit tos inherit df inherit nolearning',
+                'ttl inherit tos inherit df inherit nolearning '
+                'udp6zerocsumtx noudp6zerocsumrx',
         'ogre': 'ovl-gre key 16909060 remote 192.0.2.2 local 192.0.2.1 '
                 'ttl auto df unset maxaddress 512 csum nvgre rx_bad_header 7',
         'onodata': 'ovl-vxlan',
@@ -395,12 +405,14 @@ def print_tests(t):
             x.get('rx_bad_header') == 1001 and
             x.get('tx_proxy_replies') == 1013 and
             x.get('tx_encap_errors') == 1014 and x.get('xstat_99') == 5 and
-            len(x) == 15, repr(x))
+            x.get('rx_ecn_errors') == 1015 and
+            len(x) == 16, repr(x))
     d = js['ovx6']['info_data']
     t.check('json: ovx6 info_data', d == {
         'id': 16777215, 'group6': 'ff05::100', 'local6': '2001:db8::1',
         'ttl': 0, 'ttl_inherit': True, 'tos': 0, 'tos_inherit': True,
-        'df': 'inherit', 'learning': False}, repr(d))
+        'df': 'inherit', 'learning': False, 'udp_zero_csum6_tx': True,
+        'udp_zero_csum6_rx': False}, repr(d))
     d = js['ogre']['info_data']
     t.check('json: ogre info_data', d == {
         'key': 16909060, 'remote': '192.0.2.2', 'local': '192.0.2.1',

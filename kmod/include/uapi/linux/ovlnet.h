@@ -61,6 +61,8 @@ enum {
 	IFLA_OVL_REMOTES_ONLY,	/* u8 bool: accept frames only from known VTEPs */
 	IFLA_OVL_FWMARK,	/* u32: skb->mark of the encapsulated packet */
 	IFLA_OVL_PRIORITY,	/* u32: skb->priority of the encapsulated packet */
+	IFLA_OVL_UDP6_ZERO_CSUM_TX, /* u8 bool: zero UDP checksum over IPv6 (RFC 6935) */
+	IFLA_OVL_UDP6_ZERO_CSUM_RX, /* u8 bool: accept zero UDP checksums over IPv6 */
 	__IFLA_OVL_MAX
 };
 
@@ -87,6 +89,11 @@ enum {
 	IFLA_OVL_XSTATS_TX_TOO_BIG,	/* frame larger than the path allows */
 	IFLA_OVL_XSTATS_TX_PROXY_REPLIES, /* ARP/ND answered locally */
 	IFLA_OVL_XSTATS_TX_ENCAP_ERRORS, /* no headroom or offload setup failed */
+	IFLA_OVL_XSTATS_LEARN_BLOCKED,	/* static/sticky/extern_learn MAC seen via another VTEP */
+	IFLA_OVL_XSTATS_FDB_EVENTS,	/* data-path FDB notifications sent */
+	IFLA_OVL_XSTATS_FDB_EVENTS_SUPPRESSED, /* ... not sent: rate bound */
+	IFLA_OVL_XSTATS_FDB_AGE_VISITED, /* entries the ageing scans looked at */
+	IFLA_OVL_XSTATS_RX_ECN_ERRORS,	/* RFC 6040: CE on a Not-ECT inner packet */
 	__IFLA_OVL_XSTATS_MAX
 };
 
