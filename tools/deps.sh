@@ -30,7 +30,12 @@ pkgs=(
 missing=()
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	[ "$st" = "install ok installed" ] || missing+=("$p")
+	# triggers-pending/-awaited: installed, while another dpkg run (e.g.
+	# selftests/deb-test.sh) has not yet run its triggers (man-db's)
+	case "$st" in
+	"install ok installed" | "install ok triggers-"*) ;;
+	*) missing+=("$p") ;;
+	esac
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -44,6 +49,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Wait for another apt/dpkg run rather than fail on its lock.
+apt-get -o DPkg::Lock::Timeout=900 update -q
+apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
 echo "deps: done"

@@ -5,7 +5,8 @@
 For each KIND (ovl-vxlan, ovl-gre): the options that `ip link help KIND`
 prints (the plugin's print_help, loaded from PLUGIN_DIR through IP_LIB_DIR)
 must be exactly the options the man page DOC_DIR/man/KIND.8.rst lists in
-OPTIONS (the terms' ``literal`` words, "[no]x" meaning x and nox), every
+OPTIONS (the terms' ``literal`` words, "[no]x" meaning x and nox), its
+SYNOPSIS must name each (as **strong**), every
 option's description must open with "Default: ....  Live: yes|no.", and
 DOC_DIR/KIND.rst must include the same option fragments as the man page,
 so that the documentation, the man page and ip cannot disagree.
@@ -80,6 +81,17 @@ def man_options(rst_path):
     return opts, bad
 
 
+def synopsis_words(rst_path):
+    """The **strong** words of the SYNOPSIS section."""
+    with open(rst_path) as f:
+        doc = publish_doctree(f.read(), source_path=rst_path,
+                              settings_overrides={"report_level": 5})
+    sect = [s for s in doc.findall(nodes.section)
+            if s[0].astext() == "SYNOPSIS"]
+    return {w for s in sect for n in s.findall(nodes.strong)
+            for w in n.astext().split()}
+
+
 def includes(path):
     with open(path) as f:
         return sorted(os.path.basename(m) for m in
@@ -108,6 +120,10 @@ def main():
             f"{sorted(m - h)}")
         tap(not bad, f"{kind}(8): every option states its default and "
             "whether it changes live", "; ".join(bad))
+        base = {o for o in h if not (o.startswith("no") and o[2:] in h)}
+        syn = synopsis_words(man)
+        tap(base <= syn, f"{kind}(8): the SYNOPSIS names every option",
+            f"missing: {sorted(base - syn)}")
         doc = os.path.join(doc_dir, kind + ".rst")
         mi = [i for i in includes(man) if i.endswith("options.rsti")]
         di = [i for i in includes(doc) if i.endswith("options.rsti")]
