@@ -249,6 +249,7 @@ wait_for -t 5 grep -q "^og del $(mac og 2) dst 192.0.2.2 state 0x02 flags 0x00" 
 	fail "og: no RTM_DELNEIGH when down flushed the learned entry"
 log "ok: device down: RTM_DELNEIGH for what it flushed"
 
+! grep -q overrun $EV || fail "the event listener overran (lost events)"
 kill %1 %2 2>/dev/null || true
 log "PASS"
 exit 0
