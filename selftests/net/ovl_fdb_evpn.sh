@@ -18,6 +18,7 @@
 #   br-og: og  ovl-gre key 300           gretap key 300 remote h1
 #   VM K-h1 10.N.0.1                     VM K-hI 10.N.0.I  02:00:00:00:N:0I
 #   ul 192.0.2.1  ====== ns sw ======    ul 192.0.2.2, 192.0.2.3
+# test-timeout: 900
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
