@@ -77,7 +77,7 @@ TESTS=
 MODE=tests
 RUN_SCRIPT=
 RUN_ARGS=
-TIMEOUT=900
+TIMEOUT=1800
 TEST_TIMEOUT=300
 APPEND=
 KERNEL=
@@ -544,11 +544,15 @@ test_nics() { sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
 
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
-	local tpid rc teepid i
+	local tpid rc teepid i tt=$TEST_TIMEOUT x
+	# a test may ask for more time: a "# test-timeout: SEC" line
+	x=$(sed -n 's/^# test-timeout: *\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	[ -n "$x" ] && [ "$x" -gt "$tt" ] && tt=$x
+	echo "$tt" >/tmp/tt
 	: >/tmp/out
 	exec 4> >(tee /tmp/out)
 	teepid=$!
-	(cd "$(dirname "$1")" && exec timeout -k 10 "$TEST_TIMEOUT" /bin/bash "$@") \
+	(cd "$(dirname "$1")" && exec timeout -k 10 "$tt" /bin/bash "$@") \
 		</dev/null >&4 2>&4 &
 	tpid=$!
 	wait $tpid
@@ -588,7 +592,7 @@ else
 		4)
 			why=$(grep -a '^SKIP:' /tmp/out | tail -n 1 | sed 's/^SKIP: *//')
 			res "ok $n $t # SKIP ${why:-no reason given}" ;;
-		124 | 137) res "not ok $n $t # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+		124 | 137) res "not ok $n $t # TIMEOUT after $(cat /tmp/tt)s" ;;
 		*) res "not ok $n $t # exit $rc, time ${dur}s" ;;
 		esac
 		# Leftovers from a test must not leak into the next one.
