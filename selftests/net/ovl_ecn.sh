@@ -35,9 +35,9 @@ check "ping" wait_for -t 10 nsx T-h1 ping -c 1 -W 1 10.5.0.2
 check "ping over VLAN 10" wait_for -t 10 nsx T-h1 ping -c 1 -W 1 10.9.0.2
 
 # Transmit: the tagged frame's TOS reaches the outer header.
-check "capture" cap_start h1 ul "udp port 4789 and (ip[1] & 0xfc) == 0x20"
+cap_start h1 ul "udp port 4789 and (ip[1] & 0xfc) == 0x20" || fail "capture"
 nsx T-h1 ping -c 2 -i 0.3 -W 1 -Q 0x20 10.9.0.2 >/dev/null || true
-check "tagged inner TOS 0x20 inherited by the outer header" cap_wait
+cap_wait || fail "tagged inner TOS 0x20 inherited by the outer header"; log "ok: tagged inner TOS 0x20 inherited by the outer header"
 
 tc -n h1 qdisc add dev ul clsact
 # outer_ecn VALUE: every outer VXLAN packet leaves h1 with that ECN field
@@ -54,9 +54,9 @@ outer_ecn()
 # reaches T-h2 on DEV with the ECN field ECN.
 inner_ecn_seen()
 {
-	check "capture $1" cap_start T-h2 "$2" "icmp and (ip[1] & 3) == $5"
+	cap_start T-h2 "$2" "icmp and (ip[1] & 3) == $5" || fail "capture $1"
 	nsx T-h1 ping -c 2 -i 0.3 -W 1 -Q "$3" "$4" >/dev/null || true
-	check "$1" cap_wait
+	cap_wait || fail "$1"; log "ok: $1"
 }
 
 for v in "untagged eth0 10.5.0.2" "VLAN eth0.10 10.9.0.2"; do

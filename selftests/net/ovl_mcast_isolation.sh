@@ -38,22 +38,29 @@ mk_m()
 # isolated SENDER VICTIM: SENDER floods and pings, VICTIM's VMs see nothing.
 isolated()
 {
-	local s=$1 v=$2 n h
+	local s=$1 v=$2 n h pids=()
 	for h in h1 h2; do
 		ip -n $v-$h neigh flush dev eth0
 		ip -n $s-$h neigh flush dev eth0
 	done
 	for h in h1 h2; do
-		nsx $v-$h timeout 6 tcpdump -nn -i eth0 -w /tmp/$v-$h.pcap \
-			2>/dev/null &
+		rm -f /tmp/$v-$h.pcap /tmp/$v-$h.err
+		nsx $v-$h tcpdump -Z root -nn -i eth0 -w /tmp/$v-$h.pcap \
+			2>/tmp/$v-$h.err &
+		pids+=($!)
 	done
-	sleep 1.5
-	check "$s pings its peer" wait_for -t 5 nsx $s-h1 ping -c 1 -W 1 10.0.0.2
-	nsx $s-h1 ping -b -c 2 -i 0.2 -W 1 10.0.0.255 >/dev/null 2>&1 || true
-	wait
 	for h in h1 h2; do
-		n=$(tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | wc -l)
-		tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | head -5
+		check "capture in $v-$h" wait_for -t 30 grep -q "listening on" \
+			/tmp/$v-$h.err
+	done
+	check "$s pings its peer" wait_for -t 10 nsx $s-h1 ping -c 1 -W 1 10.0.0.2
+	nsx $s-h1 ping -b -c 2 -i 0.2 -W 1 10.0.0.255 >/dev/null 2>&1 || true
+	sleep 1
+	kill "${pids[@]}" 2>/dev/null || true
+	wait "${pids[@]}" 2>/dev/null || true
+	for h in h1 h2; do
+		n=$(tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | wc -l) || true
+		tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | head -5 || true
 		[ "$n" -eq 0 ] || fail "$n frames of tenant $s reached tenant $v on $h"
 		log "ok: nothing of $s in $v-$h"
 	done
