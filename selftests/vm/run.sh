@@ -291,7 +291,7 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
-	virtio_pci virtio_net)
+	virtio_pci virtio_net netdevsim)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
