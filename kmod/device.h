@@ -108,6 +108,13 @@ struct ovl_dev {
 	struct net *net;		/* underlay namespace (no reference) */
 	const struct ovl_kind *kind;
 	struct ovl_cfg __rcu *cfg;	/* RTNL writes, RCU reads */
+	/*
+	 * Underlay ifindex in @net (cfg->link), 0 = any.  Set before
+	 * register_netdevice() and never changed: the device is deleted
+	 * with its underlay device (ovl_netdev_event()), so lockless
+	 * readers (ndo_get_iflink from sysfs) need no lock.
+	 */
+	int link;
 	struct ovl_fdb fdb;
 	struct gro_cells gro_cells;
 	struct ovl_sock *sock;		/* ovl-vxlan, while up; RTNL */
@@ -151,6 +158,9 @@ extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 void ovl_setup(struct net_device *dev);
 unsigned int ovl_default_mtu(const struct ovl_dev *ovl,
 			     const struct ovl_cfg *cfg, struct net *net);
+unsigned int ovl_max_mtu(const struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+			 struct net *net);
+extern struct notifier_block ovl_netdev_notifier;
 void ovl_register(struct ovl_dev *ovl);
 void ovl_unregister(struct ovl_dev *ovl, struct list_head *head);
 

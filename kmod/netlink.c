@@ -362,18 +362,6 @@ static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
 	ovl_fdb_set_ageing(&ovl->fdb, (unsigned long)cfg->ageing * HZ);
 }
 
-static unsigned int ovl_max_mtu(const struct ovl_dev *ovl,
-				const struct ovl_cfg *cfg, struct net *net)
-{
-	struct net_device *ldev = cfg->link ?
-				  __dev_get_by_index(net, cfg->link) : NULL;
-	unsigned int overhead = ovl->kind->overhead(cfg);
-
-	if (ldev && ldev->mtu > overhead + ETH_MIN_MTU)
-		return ldev->mtu - overhead;
-	return IP_MAX_MTU - overhead;
-}
-
 static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 		       struct nlattr *tb[], struct netlink_ext_ack *extack)
 {
@@ -442,6 +430,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	/* from here on ndo_uninit owns @cfg */
 	rcu_assign_pointer(ovl->cfg, cfg);
+	ovl->link = cfg->link;
 	err = register_netdevice(dev);
 	if (err)
 		goto err_detach;
