@@ -282,7 +282,8 @@ struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 	struct ovl_dev *ovl;
 
 	hash_for_each_possible_rcu(on->ids, ovl, id_node,
-				   ovl_id_hash(kind, space, id)) {
+				   ovl_id_hash(kind, space, id),
+				   lockdep_rtnl_is_held()) {
 		const struct ovl_cfg *cfg = rcu_dereference_rtnl(ovl->cfg);
 
 		if (ovl->kind->id == kind && cfg->id == id &&

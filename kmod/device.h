@@ -127,7 +127,11 @@ struct ovl_dev {
 #define OVL_ID_HASH_BITS	10
 #define OVL_MAX_TX_QUEUES	16
 
-/* Per underlay namespace.  RTNL protects the lists; rx reads @ids by RCU. */
+/*
+ * Per underlay namespace.  RTNL protects the lists and every change of
+ * @ids; rx reads @ids under RCU, RTNL holders walk it without RCU (the
+ * walkers pass lockdep_rtnl_is_held() as the list's lockdep condition).
+ */
 struct ovl_net {
 	struct net *net;
 	struct list_head devices;	/* devices whose underlay is here */
