@@ -338,22 +338,73 @@ static int ovl_build_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 	return ovl_check_cfg(kind, cfg, net, data, extack);
 }
 
+static void ovl_default_key(const struct ovl_cfg *cfg,
+			    struct ovl_remote_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->ip = cfg->remote;
+	key->port = cfg->port;
+	key->id = cfg->id;
+	key->ifindex = cfg->link;
+}
+
 /* The device's own remote or group is the first flood-list entry. */
-static int ovl_set_default_dest(struct ovl_dev *ovl,
+static int ovl_add_default_dest(struct ovl_dev *ovl,
 				const struct ovl_cfg *cfg)
 {
-	struct ovl_remote_key key = {};
+	struct ovl_remote_key key;
 
-	ovl_fdb_del_config(&ovl->fdb);
 	if (ovl_addr_any(&cfg->remote))
 		return 0;
-	key.ip = cfg->remote;
-	key.port = cfg->port;
-	key.id = cfg->id;
-	key.ifindex = cfg->link;
+	ovl_default_key(cfg, &key);
 	return ovl_fdb_add(&ovl->fdb, ovl_flood_mac, &key,
 			   OVL_FDB_STATIC | OVL_FDB_CONFIG, true, false,
 			   jiffies);
+}
+
+/*
+ * Changelink moves the device's flood-list entry from @old's remote to
+ * @cfg's: all or nothing.  The new destination is appended first; if
+ * that fails (-EEXIST: already in the flood list from `bridge fdb
+ * append`; -ENOSPC: maxaddress reached when no flood entry exists yet;
+ * -ENOMEM) the old one is still in place and the error is returned.
+ * Only then is the old destination removed (by key: the flood list
+ * holds one destination per key).  RTNL.
+ */
+static int ovl_move_default_dest(struct ovl_dev *ovl,
+				 const struct ovl_cfg *old,
+				 const struct ovl_cfg *cfg,
+				 struct nlattr *data[],
+				 struct netlink_ext_ack *extack)
+{
+	struct ovl_remote_key key;
+	int err;
+
+	err = ovl_add_default_dest(ovl, cfg);
+	if (err == -EEXIST) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: already in the flood list (bridge fdb); delete it there first");
+		return err;
+	}
+	if (err == -ENOSPC) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: the FDB is full (maxaddress)");
+		return err;
+	}
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: cannot add to the FDB");
+		return err;
+	}
+	if (!ovl_addr_any(&old->remote)) {
+		ovl_default_key(old, &key);
+		/* -ENOENT: `bridge fdb del` already removed it */
+		ovl_fdb_del(&ovl->fdb, ovl_flood_mac, &key);
+	}
+	return 0;
 }
 
 static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
@@ -435,7 +486,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		goto err_detach;
 	ovl_apply_fdb_cfg(ovl, cfg);
-	err = ovl_set_default_dest(ovl, cfg);
+	err = ovl_add_default_dest(ovl, cfg);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "IFLA_OVL_REMOTE: cannot add to the FDB");
 		ovl_kind_detach(ovl);
@@ -486,12 +537,9 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "IFLA_OVL_REMOTE: the underlay address family cannot change");
 		err = -EINVAL;
 	}
-	if (!err && !ovl_addr_equal(&cfg->remote, &old->remote)) {
-		err = ovl_set_default_dest(ovl, cfg);
-		if (err)
-			NL_SET_ERR_MSG(extack,
-				       "IFLA_OVL_REMOTE: cannot add to the FDB");
-	}
+	/* the last step that can fail: nothing is changed before it */
+	if (!err && !ovl_addr_equal(&cfg->remote, &old->remote))
+		err = ovl_move_default_dest(ovl, old, cfg, data, extack);
 	if (err) {
 		kfree(cfg);
 		return err;
