@@ -26,8 +26,8 @@ ip link set ul up
 ovl_dev_add ul xr gr
 ulidx=$(cat /sys/class/net/ul/ifindex)
 
-CHANGES=${IFLINK_CHANGES:-150}
-RECREATE=${IFLINK_RECREATE:-60}
+CHANGES=${IFLINK_CHANGES:-40}
+RECREATE=${IFLINK_RECREATE:-20}
 STOP=/tmp/iflink-race.stop
 rm -f "$STOP" /tmp/iflink-race.r*
 
