@@ -115,6 +115,13 @@ struct ovl_dev {
 	struct net *net;		/* underlay namespace (no reference) */
 	const struct ovl_kind *kind;
 	struct ovl_cfg __rcu *cfg;	/* RTNL writes, RCU reads */
+	/*
+	 * Underlay ifindex in @net (cfg->link), 0 = any.  Set before
+	 * register_netdevice() and never changed: the device is deleted
+	 * with its underlay device (ovl_netdev_event()), so lockless
+	 * readers (ndo_get_iflink from sysfs) need no lock.
+	 */
+	int link;
 	struct ovl_fdb fdb;
 	struct gro_cells gro_cells;
 	struct ovl_sock *sock;		/* ovl-vxlan, while up; RTNL */
@@ -127,7 +134,11 @@ struct ovl_dev {
 #define OVL_ID_HASH_BITS	10
 #define OVL_MAX_TX_QUEUES	16
 
-/* Per underlay namespace.  RTNL protects the lists; rx reads @ids by RCU. */
+/*
+ * Per underlay namespace.  RTNL protects the lists and every change of
+ * @ids; rx reads @ids under RCU, RTNL holders walk it without RCU (the
+ * walkers pass lockdep_rtnl_is_held() as the list's lockdep condition).
+ */
 struct ovl_net {
 	struct net *net;
 	struct list_head devices;	/* devices whose underlay is here */
@@ -159,6 +170,9 @@ extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 void ovl_setup(struct net_device *dev);
 unsigned int ovl_default_mtu(const struct ovl_dev *ovl,
 			     const struct ovl_cfg *cfg, struct net *net);
+unsigned int ovl_max_mtu(const struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+			 struct net *net);
+extern struct notifier_block ovl_netdev_notifier;
 void ovl_register(struct ovl_dev *ovl);
 void ovl_unregister(struct ovl_dev *ovl, struct list_head *head);
 

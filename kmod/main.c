@@ -91,9 +91,12 @@ static int __init ovl_module_init(void)
 	err = register_pernet_device(&ovl_net_ops);
 	if (err)
 		return err;
-	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	err = register_netdevice_notifier(&ovl_netdev_notifier);
 	if (err)
 		goto err_pernet;
+	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	if (err)
+		goto err_notifier;
 	err = rtnl_link_register(&ovl_gre_link_ops);
 	if (err)
 		goto err_vxlan;
@@ -106,6 +109,8 @@ err_gre:
 	rtnl_link_unregister(&ovl_gre_link_ops);
 err_vxlan:
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+err_notifier:
+	unregister_netdevice_notifier(&ovl_netdev_notifier);
 err_pernet:
 	unregister_pernet_device(&ovl_net_ops);
 	return err;
@@ -116,6 +121,8 @@ static void __exit ovl_module_exit(void)
 	ovl_sock_exit();
 	rtnl_link_unregister(&ovl_gre_link_ops);
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+	/* after the devices are gone: this replays NETDEV_UNREGISTER */
+	unregister_netdevice_notifier(&ovl_netdev_notifier);
 	unregister_pernet_device(&ovl_net_ops);
 	rcu_barrier();	/* remote, dest and entry frees queued by the FDB */
 }
