@@ -90,9 +90,12 @@ static int __init ovl_module_init(void)
 	err = register_pernet_device(&ovl_net_ops);
 	if (err)
 		return err;
-	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	err = ovl_gre_init();
 	if (err)
 		goto err_pernet;
+	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	if (err)
+		goto err_gre;
 	err = rtnl_link_register(&ovl_gre_link_ops);
 	if (err)
 		goto err_vxlan;
@@ -100,6 +103,8 @@ static int __init ovl_module_init(void)
 
 err_vxlan:
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+err_gre:
+	ovl_gre_exit();
 err_pernet:
 	unregister_pernet_device(&ovl_net_ops);
 	return err;
@@ -109,6 +114,7 @@ static void __exit ovl_module_exit(void)
 {
 	rtnl_link_unregister(&ovl_gre_link_ops);
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+	ovl_gre_exit();
 	unregister_pernet_device(&ovl_net_ops);
 	rcu_barrier();	/* remote, dest and entry frees queued by the FDB */
 }
@@ -120,3 +126,5 @@ MODULE_DESCRIPTION("Multi-tenant overlay network devices (VXLAN, GRE)");
 MODULE_AUTHOR("ovlnet developers");
 MODULE_ALIAS_RTNL_LINK(OVL_VXLAN_KIND);
 MODULE_ALIAS_RTNL_LINK(OVL_GRE_KIND);
+/* ovl-gre over IPv6 receives through ip6_gre (ip_gre is a hard dependency) */
+MODULE_SOFTDEP("pre: ip6_gre");
