@@ -17,6 +17,7 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 bridge-utils iperf3 tcpdump
 	ethtool linux-source-6.1 bc flex bison libelf-dev libssl-dev sparse
 	kmod cpio xz-utils python3 gnuplot-nox gcc make iputils-ping rsync
+	nftables libnetfilter-queue-dev
 )
 
 missing=()
