@@ -100,7 +100,8 @@ struct ovl_kind {
 	/* bytes the encapsulation adds, inner Ethernet header included */
 	unsigned int (*overhead)(const struct ovl_cfg *cfg);
 	/* at creation and deletion (RTNL): underlay receive set-up */
-	int (*attach)(struct ovl_dev *ovl);
+	int (*attach)(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+		      struct netlink_ext_ack *extack);
 	void (*detach)(struct ovl_dev *ovl);
 	/* ndo_open/ndo_stop (RTNL) */
 	int (*open)(struct ovl_dev *ovl);
@@ -125,10 +126,21 @@ struct ovl_dev {
 	struct ovl_fdb fdb;
 	struct gro_cells gro_cells;
 	struct ovl_sock *sock;		/* ovl-vxlan, while up; RTNL */
+	struct ovl_gre_rx *gre_rx;	/* ovl-gre: its receive device; RTNL */
 	struct hlist_node id_node;	/* in ovl_net.ids; RTNL writes */
 	struct list_head list;		/* in ovl_net.devices; RTNL */
 	struct ovl_counters __percpu *counters;
 	struct ovl_bum_limiter bum;
+};
+
+/*
+ * ovl-gre receive (gre.c): the collect-metadata GRE device of one
+ * namespace and family, shared by its ovl-gre devices.  RTNL.
+ */
+struct ovl_gre_rx {
+	struct net_device *dev;		/* NULL once someone deleted it */
+	unsigned int users;		/* ovl-gre devices of this family */
+	bool csum;			/* the device wants the C bit */
 };
 
 #define OVL_ID_HASH_BITS	10
@@ -144,13 +156,16 @@ struct ovl_net {
 	struct list_head devices;	/* devices whose underlay is here */
 	struct list_head socks;		/* ovl_sock, shared UDP sockets */
 	DECLARE_HASHTABLE(ids, OVL_ID_HASH_BITS);
-	unsigned int gre_users;		/* ovl-gre devices: GRE hook held */
+	struct ovl_gre_rx gre_rx[2];	/* [0] IPv4, [1] IPv6 */
 	struct ovl_counters __percpu *counters;	/* drops no device owns */
 };
 
 extern unsigned int ovl_net_id;
 extern const struct ovl_kind ovl_vxlan_kind;
 extern const struct ovl_kind ovl_gre_kind;
+
+int ovl_gre_init(void);
+void ovl_gre_exit(void);
 
 static inline struct ovl_net *ovl_net(struct net *net)
 {

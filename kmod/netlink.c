@@ -282,6 +282,17 @@ static int ovl_check_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 				    "IFLA_OVL_GROUP: not a multicast address");
 		return -EINVAL;
 	}
+	if (data && kind->id == OVL_KIND_GRE && group) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
+				    data[IFLA_OVL_GROUP6],
+				    "IFLA_OVL_GROUP: ovl-gre has no group, use the flood list");
+		return -EOPNOTSUPP;
+	}
+	if (data && cfg->nvgre && cfg->gre_csum) {
+		OVL_ERR(extack, data, IFLA_OVL_GRE_CSUM,
+			"NVGRE (RFC 7637) sends no GRE checksum");
+		return -EINVAL;
+	}
 	if (group && !cfg->link) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
 				    data[IFLA_OVL_GROUP6],
@@ -530,7 +541,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	dev->needed_headroom = ovl->kind->overhead(cfg) + LL_MAX_HEADER;
 
-	err = ovl->kind->attach ? ovl->kind->attach(ovl) : 0;
+	err = ovl->kind->attach ? ovl->kind->attach(ovl, cfg, extack) : 0;
 	if (err)
 		goto err_free;
 	/* from here on ndo_uninit owns @cfg */

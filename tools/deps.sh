@@ -25,6 +25,8 @@ pkgs=(
 	# tools/check-examples.sh)
 	dpkg-dev debhelper dh-dkms dkms lintian python3-docutils man-db
 	systemd ifupdown libvirt-clients
+	# conntrack/NFQUEUE hosts (selftests/net/ovl_prod_host.sh and friends)
+	nftables libnetfilter-queue-dev
 )
 
 missing=()

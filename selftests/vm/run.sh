@@ -283,7 +283,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
-	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/chrt
+	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/chrt /usr/sbin/nft
 	/lib/systemd/systemd-networkd /usr/bin/networkctl
 	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
@@ -291,7 +291,9 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
-	virtio_pci virtio_net netdevsim)
+	virtio_pci virtio_net netdevsim
+	nf_conntrack nf_tables nft_ct nft_queue nfnetlink_queue xfrm_user esp4
+	esp6 authenc echainiv seqiv geniv cbc hmac sha256_generic)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
@@ -302,7 +304,7 @@ key=$( {
 	cat "$0"
 	echo "${BINS[*]} ${OPT_BINS[*]} ${MODS[*]}"
 	dpkg-query -W busybox-static iproute2 bridge-utils iperf3 tcpdump ethtool \
-		bash coreutils kmod iputils-ping procps libc6 2>/dev/null || true
+		bash coreutils kmod iputils-ping procps libc6 nftables 2>/dev/null || true
 	stat -c '%n %Y %s' "$HMODDIR/modules.dep" "$KERNEL"
 } | sha256sum | cut -c1-16)
 
@@ -446,6 +448,16 @@ done
 cp -a "$TOP/selftests/net/." "$DYN/selftests/"
 rm -f "$DYN/selftests/Makefile" "$DYN"/selftests/*.c "$DYN"/selftests/*.h
 cp -a "$HELPER_OUT/." "$DYN/selftests/"
+# helpers linked against libraries (nfqaccept: libnetfilter_queue)
+for p in "$HELPER_OUT"/*; do
+	[ -x "$p" ] || continue
+	for lib in $(ldd "$p" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+done
 for d in demo bench; do
 	[ -d "$TOP/selftests/$d" ] && cp -a "$TOP/selftests/$d" "$DYN/selftests/$d"
 done
