@@ -17,6 +17,8 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 bridge-utils iperf3 tcpdump
 	ethtool linux-source-6.1 bc flex bison libelf-dev libssl-dev sparse
 	kmod cpio xz-utils python3 gnuplot-nox gcc make iputils-ping rsync
+	libmnl-dev libcurl4-openssl-dev libjson-c-dev pkg-config
+	etcd-server etcd-client curl
 )
 
 missing=()
