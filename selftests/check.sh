@@ -184,7 +184,9 @@ fi
 for k in "${KVERS[@]}"; do
 	phase_start "vm selftests $k"
 	rc=0
-	selftests/vm/run.sh --kver "$k" | tee "$OUT" || rc=${PIPESTATUS[0]}
+	# the whole guest run: the etcd-backed agent tests need minutes of
+	# their own under TCG (the default is 900 s)
+	selftests/vm/run.sh --kver "$k" --timeout 2400 | tee "$OUT" || rc=${PIPESTATUS[0]}
 	count_tap "$OUT"
 	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
 		result fail "vm $k" "selftests/vm/run.sh exit $rc"

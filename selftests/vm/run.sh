@@ -177,7 +177,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
-	/usr/sbin/mausezahn /usr/bin/strace)
+	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/etcd /usr/bin/etcdctl /usr/bin/curl)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	ip6_udp_tunnel tun dummy macvlan geneve 8021q af_packet ipv6 nf_defrag_ipv6
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
@@ -335,6 +335,19 @@ for p in "${PLUGINS[@]}"; do
 	done
 done
 
+# The control-plane agent (tools/agent) and its libraries.
+AGENT=$TOP/tools/agent/ovlnet-agent
+if [ -x "$AGENT" ]; then
+	mkdir -p "$DYN/usr/sbin"
+	cp "$AGENT" "$DYN/usr/sbin/"
+	for lib in $(ldd "$AGENT" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+fi
+
 cp -a "$TOP/selftests/net/." "$DYN/selftests/"
 rm -f "$DYN/selftests/Makefile" "$DYN"/selftests/*.c "$DYN"/selftests/*.h
 cp -a "$HELPER_OUT/." "$DYN/selftests/"
@@ -398,11 +411,14 @@ fi
 
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
-	local tpid rc teepid i
+	local tpid rc teepid i tt=$TEST_TIMEOUT own
+	# a test may ask for more time: a "# test-timeout: SEC" line
+	own=$(sed -n 's/^# test-timeout: *\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+	[ -n "$own" ] && [ "$own" -gt "$tt" ] && tt=$own
 	: >/tmp/out
 	exec 4> >(tee /tmp/out)
 	teepid=$!
-	(cd "$(dirname "$1")" && exec timeout -k 10 "$TEST_TIMEOUT" /bin/bash "$@") \
+	(cd "$(dirname "$1")" && exec timeout -k 10 "$tt" /bin/bash "$@") \
 		</dev/null >&4 2>&4 &
 	tpid=$!
 	wait $tpid
@@ -439,7 +455,7 @@ else
 		4)
 			why=$(grep -a '^SKIP:' /tmp/out | tail -n 1 | sed 's/^SKIP: *//')
 			res "ok $n $t # SKIP ${why:-no reason given}" ;;
-		124 | 137) res "not ok $n $t # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+		124 | 137) res "not ok $n $t # TIMEOUT after ${dur}s" ;;
 		*) res "not ok $n $t # exit $rc, time ${dur}s" ;;
 		esac
 		# Leftovers from a test must not leak into the next one.
