@@ -123,7 +123,8 @@ log "fault: restarted agent resynced in $(since "$t0") s: stale h3 entry removed
 check "no duplicate flood entries on h4" bash -c \
 	"[ -z \"\$(bridge -n h4 fdb show dev xA | grep ^00:00:00:00:00:00 | sort | uniq -d)\" ]"
 grep -q 'of the previous run are ours' /tmp/agent-h4.log || fail "state file not used"
-agent_start h3 --ttl 5
+# a long lease for h3: it must outlive the nap below
+agent_start h3 --ttl 300
 wait_until 60 all_synced || fail "h3 did not rejoin"
 
 # --- 4. watch history compacted ---------------------------------------------
@@ -131,19 +132,20 @@ for i in 1 2 3; do
 	check "h$i xZ" ip -n h$i link add xZ type ovl-vxlan id 900 local 192.0.2.$i dev ul
 done
 wait_flood 30 h1 xZ "$(flood_expect h1 4 1 2 3)" || fail "xZ"
+# h3's agent sleeps while etcd restarts (its watch stream breaks under
+# it), then changes happen and the history is compacted: when it wakes,
+# its watch can only resume from a revision that is gone.
 kill -STOP "${AGENT_PID[h3]}"
+etcd_member_kill 1
+etcd_member_start 1
+wait_until 120 etcd_healthy || fail "etcd did not come back"
 check "h1 xZ deleted while h3's agent sleeps" ip -n h1 link del xZ
 check "h4 xZ created while h3's agent sleeps" ip -n h4 link add xZ type ovl-vxlan id 900 local 192.0.2.4 dev ul
-wait_flood 30 h2 xZ "$(flood_expect h2 4 2 3 4)" || fail "h2 xZ"
+wait_flood 90 h2 xZ "$(flood_expect h2 4 2 3 4)" || fail "h2 xZ"
 rev=$(etcd_revision 1)
 etcd_api 1 /v3/kv/compaction "{\"revision\":\"$rev\",\"physical\":true}" >/dev/null ||
 	fail "compaction"
 log "compacted etcd's history up to revision $rev"
-# break h3's watch (the member restarts) so that it must resume from an
-# old, compacted revision
-etcd_member_kill 1
-etcd_member_start 1
-wait_until 120 etcd_healthy || fail "etcd did not come back"
 kill -CONT "${AGENT_PID[h3]}"
 t0=$(now)
 wait_flood 60 h3 xZ "$(flood_expect h3 4 2 3 4)" || fail "h3 xZ not resynced"

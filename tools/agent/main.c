@@ -170,7 +170,8 @@ static void watch_check(struct agent *a, double t, double *next_watch)
 		a->need_resync = true;
 		return;
 	}
-	if (t < *next_watch)
+	/* with etcd away, the resync after its return starts a new watch */
+	if (t < *next_watch || !a->etcd_up)
 		return;
 	*next_watch = t + 1;
 	logmsg("%s", e->err);
