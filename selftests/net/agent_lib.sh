@@ -60,7 +60,7 @@ etcd_member_start()
 	local n=$1
 	# Under qemu TCG every CPU cycle counts: one Go thread per member and
 	# a relaxed raft clock (elections after 5 s without a heartbeat).
-	nsx e$n env GOMAXPROCS=1 etcd --name e$n --data-dir /tmp/etcd-e$n \
+	ip netns exec e$n env GOMAXPROCS=1 etcd --name e$n --data-dir /tmp/etcd-e$n \
 		--listen-client-urls http://192.0.2.20$n:2379 \
 		--advertise-client-urls http://192.0.2.20$n:2379 \
 		--listen-peer-urls http://192.0.2.20$n:2380 \
@@ -76,8 +76,8 @@ etcd_member_start()
 etcd_member_kill()
 {
 	local n=$1
-	kill -9 "${ETCD_PID[$n]}" 2>/dev/null
-	wait "${ETCD_PID[$n]}" 2>/dev/null
+	kill -9 "${ETCD_PID[$n]}" 2>/dev/null || true
+	wait "${ETCD_PID[$n]}" 2>/dev/null || true	# its status is the signal
 	ETCD_PID[$n]=
 	return 0
 }
@@ -155,16 +155,18 @@ agent_start()
 {
 	local h=$1
 	shift
-	nsx "$h" ovlnet-agent --endpoints "$ETCD_EPS" --name "$h" "$@" \
-		>>/tmp/agent-$h.log 2>&1 &
+	# etcd answers slowly under TCG: 10 s per request, not 2.  `ip netns
+	# exec` execs the agent: $! is the agent's own pid (signals reach it).
+	ip netns exec "$h" ovlnet-agent --endpoints "$ETCD_EPS" --name "$h" \
+		--timeout 10000 "$@" >>/tmp/agent-$h.log 2>&1 &
 	AGENT_PID[$h]=$!
 }
 
 agent_kill()
 {
 	local h=$1 sig=${2:-TERM}
-	kill -"$sig" "${AGENT_PID[$h]}" 2>/dev/null
-	wait "${AGENT_PID[$h]}" 2>/dev/null
+	kill -"$sig" "${AGENT_PID[$h]}" 2>/dev/null || true
+	wait "${AGENT_PID[$h]}" 2>/dev/null || true	# its status is the signal
 	AGENT_PID[$h]=
 	return 0
 }

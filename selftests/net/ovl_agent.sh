@@ -18,7 +18,7 @@
 #   each hI:  xA --br-A-- A-hI 10.0.0.I     xB --br-B-- B-hI 10.0.0.I
 #             xC --br-C-- C-hI 10.0.0.I     xD --br-D-- D-hI 10.0.0.I
 #             (VMs on h1 and h6 for all four, on h3 for A)
-#             ovlnet-agent --endpoints http://192.0.2.201:2379 --ttl 5
+#             ovlnet-agent --endpoints http://192.0.2.201:2379 --ttl 30
 # test-timeout: 1200
 set -euo pipefail
 DIR=$(dirname "$0")
@@ -31,7 +31,7 @@ require_cmd etcd etcdctl ovlnet-agent
 check "modprobe ovlnet" modprobe ovlnet
 export TOPO_NO_IPV6=1
 H=6
-TTL=5
+TTL=30
 topo_underlay $H
 etcd_cluster_start
 trap 'rc=$?; [ $rc -eq 0 ] || agent_logs; cleanup' EXIT
@@ -149,6 +149,6 @@ fi
 agent_kill h4
 check "h4 xA flood list wiped by hand" bash -c \
 	"for d in \$(flood_list h4 xA); do bridge -n h4 fdb del 00:00:00:00:00:00 dev xA dst \$d; done"
-check "--once" nsx h4 timeout 60 ovlnet-agent --endpoints "$ETCD_EPS" --name h4 --ttl $TTL --once
+check "--once" nsx h4 timeout 120 ovlnet-agent --endpoints "$ETCD_EPS" --name h4 --ttl $TTL --timeout 10000 --once
 wait_flood -t 5 h4 xA "$(flood_expect h4 4 $all)" || fail "--once did not restore the flood list"
 log PASS

@@ -217,8 +217,9 @@ static int post_one(struct etcd *e, int ep, const char *path,
 	curl_easy_setopt(e->easy, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(e->easy, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(e->easy, CURLOPT_TIMEOUT_MS, e->timeout_ms);
+	/* a dead member refuses or times out the connect: fail over soon */
 	curl_easy_setopt(e->easy, CURLOPT_CONNECTTIMEOUT_MS,
-			 e->timeout_ms < 1000 ? e->timeout_ms : 1000L);
+			 e->timeout_ms / 2 > 0 ? e->timeout_ms / 2 : 1L);
 	curl_easy_setopt(e->easy, CURLOPT_NOSIGNAL, 1L);
 	apply_tls(e, e->easy);
 	rc = curl_easy_perform(e->easy);
@@ -514,7 +515,8 @@ int etcd_watch_start(struct etcd *e, const char *prefix, int64_t start_rev,
 	curl_easy_setopt(e->watch, CURLOPT_POSTFIELDS, e->watch_body);
 	curl_easy_setopt(e->watch, CURLOPT_WRITEFUNCTION, watch_data);
 	curl_easy_setopt(e->watch, CURLOPT_WRITEDATA, e);
-	curl_easy_setopt(e->watch, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curl_easy_setopt(e->watch, CURLOPT_CONNECTTIMEOUT_MS,
+			 e->timeout_ms / 2 > 0 ? e->timeout_ms / 2 : 1L);
 	curl_easy_setopt(e->watch, CURLOPT_NOSIGNAL, 1L);
 	/* a dead peer without RST: notice it through TCP keepalive */
 	curl_easy_setopt(e->watch, CURLOPT_TCP_KEEPALIVE, 1L);
