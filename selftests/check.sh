@@ -220,7 +220,9 @@ if [ ${#KVERS[@]} -gt 0 ]; then
 	phase_start "vm selftests ${KVERS[*]}"
 	declare -A VMPID=() VMRC=()
 	for k in "${KVERS[@]}"; do
-		selftests/vm/run.sh --kver "$k" >"$CACHE/check-vm-$k.log" 2>&1 &
+		# the etcd-backed agent tests need minutes of their own under TCG
+		selftests/vm/run.sh --kver "$k" --timeout 2400 \
+			>"$CACHE/check-vm-$k.log" 2>&1 &
 		VMPID[$k]=$!
 		echo "vm $k: started (output in $CACHE/check-vm-$k.log)"
 		if [ "${OVLNET_CHECK_SERIAL:-0}" = 1 ]; then

@@ -284,6 +284,7 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
 	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/chrt /usr/sbin/nft
+	/usr/bin/etcd /usr/bin/etcdctl /usr/bin/curl
 	/lib/systemd/systemd-networkd /usr/bin/networkctl
 	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
@@ -444,6 +445,19 @@ for p in "${PLUGINS[@]}"; do
 		fi
 	done
 done
+
+# The control-plane agent (tools/agent) and its libraries.
+AGENT=$TOP/tools/agent/ovlnet-agent
+if [ -x "$AGENT" ]; then
+	mkdir -p "$DYN/usr/sbin"
+	cp "$AGENT" "$DYN/usr/sbin/"
+	for lib in $(ldd "$AGENT" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+fi
 
 cp -a "$TOP/selftests/net/." "$DYN/selftests/"
 rm -f "$DYN/selftests/Makefile" "$DYN"/selftests/*.c "$DYN"/selftests/*.h
