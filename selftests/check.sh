@@ -4,9 +4,17 @@
 # Everything `make check` runs, with one closing line "N passed, N failed,
 # N skipped":
 #   deps; per target kernel: module build (W=1, no warnings) and sparse;
-#   checkpatch style; KUnit (selftests/kunit/run.sh, if present); the VM
-#   selftests on every target kernel; the quick benchmark (if present);
-#   KUnit again under KASAN+UBSAN (selftests/kunit/run.sh --kasan).
+#   the build (W=1) for the -rt and -cloud flavours too (tools/kvers.sh
+#   all); checkpatch style; man pages against `ip link help` and the
+#   configuration examples (host side); KUnit (selftests/kunit/run.sh, if
+#   present); the VM selftests on every target kernel, the kernels' guests
+#   at once (one host core each; each kernel's output in
+#   $CACHE/check-vm-KVER.log, printed and counted when all are done);
+#   ovl_smoke on the -rt and -cloud kernels (`make check-kernels` runs their
+#   whole suite); the Debian packages (selftests/deb-test.sh: build,
+#   lintian, install, DKMS, guest smoke test, purge); the quick benchmark
+#   (if present, both kernels at once under the instruction clock); KUnit
+#   again under KASAN+UBSAN (selftests/kunit/run.sh --kasan).
 #
 #   selftests/check.sh --debug      (`make check-debug`)
 #   deps; the debug kernel (tools/build-debug-kernel.sh: KASAN, UBSAN,
@@ -173,6 +181,30 @@ for k in "${KVERS[@]}"; do
 	phase_end
 done
 
+# Debian 12's -rt and -cloud flavours of 6.12: build (W=1) here, ovl_smoke
+# in a guest after the suites below.
+mapfile -t FLAVOURS < <(tools/kvers.sh flavours)
+[ ${#FLAVOURS[@]} -eq 2 ] ||
+	result fail "kernel flavours" "-rt/-cloud headers missing (tools/deps.sh): ${FLAVOURS[*]}"
+for k in "${FLAVOURS[@]}"; do
+	phase_start "build $k"
+	if tools/build-module.sh "$k" >/dev/null; then
+		result ok "build $k"
+	else
+		result fail "build $k" "build failed or warned"
+	fi
+	phase_end
+done
+
+phase_start "man pages and examples"
+if make -s -C tools check-man; then result ok "man pages = ip link help"; else result fail "man pages = ip link help" "tools/man/check-man.py"; fi
+if tools/check-examples.sh | tee "$OUT"; then
+	result ok "examples (host side)"
+else
+	result fail "examples (host side)" "$(grep '^not ok' "$OUT" | head -n 3 | tr '\n' ';')"
+fi
+phase_end
+
 phase_start style
 if tools/style.sh; then result ok style; else result fail style "checkpatch"; fi
 phase_end
@@ -181,19 +213,59 @@ if [ -f selftests/kunit/run.sh ]; then
 	kunit_phase kunit
 fi
 
-for k in "${KVERS[@]}"; do
-	phase_start "vm selftests $k"
+# The kernels' guests run at once, one host core each (single-threaded
+# TCG); each kernel's output goes to its own file, printed and counted
+# when all are done.  OVLNET_CHECK_SERIAL=1 runs them one after another.
+if [ ${#KVERS[@]} -gt 0 ]; then
+	phase_start "vm selftests ${KVERS[*]}"
+	declare -A VMPID=() VMRC=()
+	for k in "${KVERS[@]}"; do
+		# the etcd-backed agent tests need minutes of their own under TCG
+		selftests/vm/run.sh --kver "$k" --timeout 2400 \
+			>"$CACHE/check-vm-$k.log" 2>&1 &
+		VMPID[$k]=$!
+		echo "vm $k: started (output in $CACHE/check-vm-$k.log)"
+		if [ "${OVLNET_CHECK_SERIAL:-0}" = 1 ]; then
+			rc=0
+			wait "${VMPID[$k]}" || rc=$?
+			VMRC[$k]=$rc
+		fi
+	done
+	for k in "${KVERS[@]}"; do
+		rc=${VMRC[$k]:-0}
+		[ -n "${VMRC[$k]:-}" ] || wait "${VMPID[$k]}" || rc=$?
+		echo
+		echo "--- vm selftests $k ---"
+		cat "$CACHE/check-vm-$k.log"
+		count_tap "$CACHE/check-vm-$k.log"
+		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+			result fail "vm $k" "selftests/vm/run.sh exit $rc"
+		fi
+		echo "vm $k: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+	done
+	phase_end
+fi
+
+for k in "${FLAVOURS[@]}"; do
+	phase_start "vm smoke $k"
 	rc=0
-	# the whole guest run: the etcd-backed agent tests need minutes of
-	# their own under TCG (the default is 900 s)
-	selftests/vm/run.sh --kver "$k" --timeout 2400 | tee "$OUT" || rc=${PIPESTATUS[0]}
+	selftests/vm/run.sh --kver "$k" --tests ovl_smoke | tee "$OUT" || rc=${PIPESTATUS[0]}
 	count_tap "$OUT"
 	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-		result fail "vm $k" "selftests/vm/run.sh exit $rc"
+		result fail "vm smoke $k" "selftests/vm/run.sh exit $rc"
 	fi
-	echo "vm $k: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
 	phase_end
 done
+
+# One check: build + lintian, install (DKMS for every kernel), guest smoke
+# test with the packaged module and plugins, purge leaves nothing.
+phase_start "debian packages"
+if selftests/deb-test.sh | tee "$OUT"; then
+	result ok "debian packages"
+else
+	result fail "debian packages" "$(grep '^not ok' "$OUT" | sed 's/^not ok [0-9]* - //' | head -n 3 | tr '\n' ';')"
+fi
+phase_end
 
 if [ -f selftests/bench/run.sh ]; then
 	phase_start "bench (quick)"
