@@ -164,7 +164,10 @@ say "Counters"
 tell "Per-device drop and event counters (ethtool -S, or ip -s -d link show):"
 show ip netns exec h1 ethtool -S vx100
 
-if command -v ovlnet-agent >/dev/null && command -v etcd >/dev/null; then
+# The agent scene (not yet shown in a full run): selftests/vm/run.sh --demo
+# --args --agent
+if [ "${1:-}" = --agent ] && command -v ovlnet-agent >/dev/null &&
+	command -v etcd >/dev/null; then
 	say "Many hosts: ovlnet-agent and etcd"
 	tell "With hundreds of hosts nobody types flood lists.  Each host runs"
 	tell "ovlnet-agent: it registers its VTEP per tenant in etcd under a lease"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ovlnet-agent under faults of its own and of etcd's history (etcd itself
-# failing: ovl_agent_etcd):
+# failing: _ovl_agent_etcd):
 #  1. etcd unreachable at start: the agents say so, retry with backoff,
 #     touch nothing, and sync once etcd is up;
 #  2. an agent killed (SIGKILL): its VTEP leaves every peer's flood list
@@ -19,7 +19,7 @@
 #   each hI: xA ovl-vxlan VNI 100 (IPv4) --br-A-- A-hI 10.0.0.I
 #            xD ovl-gre key 200 (IPv6)   --br-D-- D-hI 10.0.0.I
 #            (VMs on h1 and h4 only)
-#            ovlnet-agent --ttl 5 (etcd grants its minimum, 15 s)
+#            ovlnet-agent --ttl 20 (a slow etcd under TCG must not let leases lapse)
 # test-timeout: 1200
 set -euo pipefail
 DIR=$(dirname "$0")
@@ -58,7 +58,7 @@ all_synced()
 # --- 1. etcd unreachable at start ---------------------------------------
 etcd_cluster_setup
 for ((i = 1; i <= H; i++)); do
-	agent_start h$i --ttl 5
+	agent_start h$i --ttl 20
 done
 wait_until 60 grep -q 'etcd unreachable' /tmp/agent-h1.log ||
 	fail "no clear error while etcd is unreachable"
@@ -114,7 +114,7 @@ wait_until $((TTL + 40)) gone_everywhere 192.0.2.3 2001:db8::3 h1 h2 ||
 flood_list h4 xA | grep -qw 192.0.2.3 || fail "test setup: h4 should still list h3"
 check "h4: a hand-added flood entry" bridge -n h4 fdb append 00:00:00:00:00:00 dev xA dst 192.0.2.77
 t0=$(now)
-agent_start h4 --ttl 5
+agent_start h4 --ttl 20
 want="$(echo "$(flood_expect h4 4 1 2) 192.0.2.77" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')"
 wait_flood 60 h4 xA "$want" || fail "h4 xA after restart"
 wait_flood 30 h4 xD "$(flood_expect h4 6 1 2)" || fail "h4 xD after restart"

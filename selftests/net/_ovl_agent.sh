@@ -10,7 +10,7 @@
 # deleted after the agents started; a VTEP whose local address comes and
 # goes on the underlay; --status; --once; --macs installs remote MACs.
 #
-#                  e1 192.0.2.201  (etcd, :2379; ovl_agent_etcd runs
+#                  e1 192.0.2.201  (etcd, :2379; _ovl_agent_etcd runs
 #                          |        the 3-member cluster and its faults)
 #                          sw  (underlay switch)
 #          /        /      |      \        \       \
@@ -18,7 +18,7 @@
 #   each hI:  xA --br-A-- A-hI 10.0.0.I     xB --br-B-- B-hI 10.0.0.I
 #             xC --br-C-- C-hI 10.0.0.I     xD --br-D-- D-hI 10.0.0.I
 #             (VMs on h1 and h6 for all four, on h3 for A)
-#             ovlnet-agent --endpoints http://192.0.2.201:2379 --ttl 30
+#             ovlnet-agent --endpoints http://192.0.2.201:2379 --ttl 120
 # test-timeout: 1200
 set -euo pipefail
 DIR=$(dirname "$0")
@@ -31,7 +31,7 @@ require_cmd etcd etcdctl ovlnet-agent
 check "modprobe ovlnet" modprobe ovlnet
 export TOPO_NO_IPV6=1
 H=6
-TTL=30
+TTL=120
 topo_underlay $H
 etcd_cluster_start
 trap 'rc=$?; [ $rc -eq 0 ] || agent_logs; cleanup' EXIT
