@@ -220,7 +220,8 @@ if [ ${#KVERS[@]} -gt 0 ]; then
 	phase_start "vm selftests ${KVERS[*]}"
 	declare -A VMPID=() VMRC=()
 	for k in "${KVERS[@]}"; do
-		# the etcd-backed agent tests need minutes of their own under TCG
+		# the whole suite of one kernel, one host core: more than the
+		# runner's default 1800 s on a slow machine
 		selftests/vm/run.sh --kver "$k" --timeout 2400 \
 			>"$CACHE/check-vm-$k.log" 2>&1 &
 		VMPID[$k]=$!
