@@ -204,7 +204,8 @@ static bool ovl_pmtu_reply4(struct sk_buff *skb, unsigned int mtu,
 			return false;
 	}
 	r->l3len = sizeof(struct iphdr) + sizeof(struct icmphdr);
-	r->quote = min_t(unsigned int, ntohs(iph->tot_len), 576 - r->l3len);
+	r->quote = min_t(unsigned int, skb->len - skb_network_offset(skb),
+			 576 - r->l3len);
 	return true;
 }
 
@@ -237,8 +238,7 @@ static bool ovl_pmtu_reply6(struct sk_buff *skb, unsigned int mtu,
 			return false;
 	}
 	r->l3len = sizeof(struct ipv6hdr) + sizeof(struct icmp6hdr);
-	r->quote = min_t(unsigned int,
-			 sizeof(*ip6h) + ntohs(ip6h->payload_len),
+	r->quote = min_t(unsigned int, skb->len - skb_network_offset(skb),
 			 IPV6_MIN_MTU - r->l3len);
 	return true;
 }

@@ -85,6 +85,8 @@ for order in "U M" "M U"; do
 		for t in U M; do
 			ip -n h$i link del x$t
 			ip -n h$i link del br-$t
+			# synchronous, unlike the namespace's own teardown
+			ip -n h$i link del v-$t
 			ip netns del $t-h$i
 		done
 	done
