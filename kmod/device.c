@@ -110,11 +110,12 @@ static int ovl_stop(struct net_device *dev)
 	return 0;
 }
 
+/* Called from sysfs without RTNL or RCU: only immutable fields here. */
 static int ovl_get_iflink(const struct net_device *dev)
 {
 	const struct ovl_dev *ovl = netdev_priv(dev);
 
-	return rcu_dereference_rtnl(ovl->cfg)->link;
+	return ovl->link;
 }
 
 static const struct net_device_ops ovl_netdev_ops = {
@@ -178,13 +179,36 @@ static const struct ethtool_ops ovl_ethtool_ops = {
 			 NETIF_F_FRAGLIST | NETIF_F_GSO_SOFTWARE)
 
 /*
- * A plain Ethernet device with a real queue: the system's default qdisc
- * and tx_queue_len 1000 from ether_setup(), no lockless-TX shortcut, so
- * tc shapes it like any NIC.
+ * Lockless transmit: ovl_xmit() takes no per-queue state (see below).
+ * 6.12 moved the flag from the NETIF_F_LLTX feature bit (then removed)
+ * to dev->lltx, so the bit's macro tells which kernel this is.
+ */
+static void ovl_set_lltx(struct net_device *dev)
+{
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+}
+
+/*
+ * An Ethernet device that costs nothing until it is shaped, like veth:
+ * IFF_NO_QUEUE (the default root is noqueue, so a frame goes straight
+ * from the bridge to ovl_xmit() with no qdisc stage and no qdisc memory)
+ * and LLTX (no TX queue lock).  ovl_xmit() may therefore run on several
+ * CPUs at once for one queue: what it touches is RCU (cfg, FDB), per-CPU
+ * (tstats, core stats, ovl counters, dst caches), atomic (DEV_STATS) or
+ * locked (the BUM bucket).  tx_queue_len stays ether_setup()'s 1000 and
+ * the TX queues stay real (one per CPU, see ovl_get_num_tx_queues()), so
+ * `tc qdisc add dev X root htb|mq|fq_codel ...` works as on a NIC, and
+ * the pfifo leaves HTB and mq create get a 1000-packet limit.
  */
 void ovl_setup(struct net_device *dev)
 {
 	ether_setup(dev);
+	dev->priv_flags |= IFF_NO_QUEUE;
+	ovl_set_lltx(dev);
 	dev->netdev_ops = &ovl_netdev_ops;
 	dev->ethtool_ops = &ovl_ethtool_ops;
 	dev->needs_free_netdev = true;
@@ -215,6 +239,71 @@ unsigned int ovl_default_mtu(const struct ovl_dev *ovl,
 	}
 	return lower > overhead + ETH_MIN_MTU ? lower - overhead : ETH_MIN_MTU;
 }
+
+/* The largest MTU: what the lower device carries, else what IP does. */
+unsigned int ovl_max_mtu(const struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+			 struct net *net)
+{
+	struct net_device *ldev = cfg->link ?
+				  __dev_get_by_index(net, cfg->link) : NULL;
+	unsigned int overhead = ovl->kind->overhead(cfg);
+
+	if (!ldev)
+		return IP_MAX_MTU - overhead;
+	return ldev->mtu > overhead + ETH_MIN_MTU ? ldev->mtu - overhead
+						  : ETH_MIN_MTU;
+}
+
+/* --- the underlay device ---------------------------------------------- */
+
+/*
+ * The lower device's MTU changed: max_mtu follows it, and an MTU above
+ * the new maximum comes down to it (as for vlan and macvlan devices).
+ */
+static void ovl_lower_mtu_changed(struct ovl_dev *ovl)
+{
+	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
+	struct net_device *dev = ovl->dev;
+	unsigned int max = ovl_max_mtu(ovl, cfg, ovl->net);
+
+	dev->max_mtu = max;
+	if (dev->mtu > max)
+		dev_set_mtu(dev, max);
+}
+
+/*
+ * Follows the lower devices (the `dev` option).  As the in-tree vxlan
+ * does (vxlan_handle_lowerdev_unregister()), a device whose lower device
+ * is unregistered -- deleted, or moved to another namespace -- is deleted
+ * with it: its route oif, multicast joins, iflink and MTU bound all name
+ * that device.  RTNL.
+ */
+static int ovl_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *ldev = netdev_notifier_info_to_dev(ptr);
+	struct ovl_net *on = ovl_net(dev_net(ldev));
+	struct ovl_dev *ovl, *next;
+	LIST_HEAD(kill);
+
+	/* NULL for a namespace that failed before ovlnet's init ran */
+	if (!on || (event != NETDEV_UNREGISTER && event != NETDEV_CHANGEMTU))
+		return NOTIFY_DONE;
+	list_for_each_entry_safe(ovl, next, &on->devices, list) {
+		if (ovl->link != ldev->ifindex)
+			continue;
+		if (event == NETDEV_CHANGEMTU)
+			ovl_lower_mtu_changed(ovl);
+		else
+			ovl->dev->rtnl_link_ops->dellink(ovl->dev, &kill);
+	}
+	unregister_netdevice_many(&kill);
+	return NOTIFY_DONE;
+}
+
+struct notifier_block ovl_netdev_notifier = {
+	.notifier_call = ovl_netdev_event,
+};
 
 /* --- the tenant-ID table -------------------------------------------- */
 
@@ -250,7 +339,8 @@ struct ovl_dev *ovl_find_by_id(struct ovl_net *on, enum ovl_kind_id kind,
 	struct ovl_dev *ovl;
 
 	hash_for_each_possible_rcu(on->ids, ovl, id_node,
-				   ovl_id_hash(kind, space, id)) {
+				   ovl_id_hash(kind, space, id),
+				   lockdep_rtnl_is_held()) {
 		const struct ovl_cfg *cfg = rcu_dereference_rtnl(ovl->cfg);
 
 		if (ovl->kind->id == kind && cfg->id == id &&

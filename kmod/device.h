@@ -100,7 +100,8 @@ struct ovl_kind {
 	/* bytes the encapsulation adds, inner Ethernet header included */
 	unsigned int (*overhead)(const struct ovl_cfg *cfg);
 	/* at creation and deletion (RTNL): underlay receive set-up */
-	int (*attach)(struct ovl_dev *ovl);
+	int (*attach)(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+		      struct netlink_ext_ack *extack);
 	void (*detach)(struct ovl_dev *ovl);
 	/* ndo_open/ndo_stop (RTNL) */
 	int (*open)(struct ovl_dev *ovl);
@@ -115,31 +116,56 @@ struct ovl_dev {
 	struct net *net;		/* underlay namespace (no reference) */
 	const struct ovl_kind *kind;
 	struct ovl_cfg __rcu *cfg;	/* RTNL writes, RCU reads */
+	/*
+	 * Underlay ifindex in @net (cfg->link), 0 = any.  Set before
+	 * register_netdevice() and never changed: the device is deleted
+	 * with its underlay device (ovl_netdev_event()), so lockless
+	 * readers (ndo_get_iflink from sysfs) need no lock.
+	 */
+	int link;
 	struct ovl_fdb fdb;
 	struct gro_cells gro_cells;
 	struct ovl_sock *sock;		/* ovl-vxlan, while up; RTNL */
+	struct ovl_gre_rx *gre_rx;	/* ovl-gre: its receive device; RTNL */
 	struct hlist_node id_node;	/* in ovl_net.ids; RTNL writes */
 	struct list_head list;		/* in ovl_net.devices; RTNL */
 	struct ovl_counters __percpu *counters;
 	struct ovl_bum_limiter bum;
 };
 
+/*
+ * ovl-gre receive (gre.c): the collect-metadata GRE device of one
+ * namespace and family, shared by its ovl-gre devices.  RTNL.
+ */
+struct ovl_gre_rx {
+	struct net_device *dev;		/* NULL once someone deleted it */
+	unsigned int users;		/* ovl-gre devices of this family */
+	bool csum;			/* the device wants the C bit */
+};
+
 #define OVL_ID_HASH_BITS	10
 #define OVL_MAX_TX_QUEUES	16
 
-/* Per underlay namespace.  RTNL protects the lists; rx reads @ids by RCU. */
+/*
+ * Per underlay namespace.  RTNL protects the lists and every change of
+ * @ids; rx reads @ids under RCU, RTNL holders walk it without RCU (the
+ * walkers pass lockdep_rtnl_is_held() as the list's lockdep condition).
+ */
 struct ovl_net {
 	struct net *net;
 	struct list_head devices;	/* devices whose underlay is here */
 	struct list_head socks;		/* ovl_sock, shared UDP sockets */
 	DECLARE_HASHTABLE(ids, OVL_ID_HASH_BITS);
-	unsigned int gre_users;		/* ovl-gre devices: GRE hook held */
+	struct ovl_gre_rx gre_rx[2];	/* [0] IPv4, [1] IPv6 */
 	struct ovl_counters __percpu *counters;	/* drops no device owns */
 };
 
 extern unsigned int ovl_net_id;
 extern const struct ovl_kind ovl_vxlan_kind;
 extern const struct ovl_kind ovl_gre_kind;
+
+int ovl_gre_init(void);
+void ovl_gre_exit(void);
 
 static inline struct ovl_net *ovl_net(struct net *net)
 {
@@ -159,6 +185,9 @@ extern const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN];
 void ovl_setup(struct net_device *dev);
 unsigned int ovl_default_mtu(const struct ovl_dev *ovl,
 			     const struct ovl_cfg *cfg, struct net *net);
+unsigned int ovl_max_mtu(const struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+			 struct net *net);
+extern struct notifier_block ovl_netdev_notifier;
 void ovl_register(struct ovl_dev *ovl);
 void ovl_unregister(struct ovl_dev *ovl, struct list_head *head);
 

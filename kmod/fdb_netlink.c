@@ -136,6 +136,9 @@ static void ovl_fdb_notify(struct ovl_dev *ovl, const struct ovl_fdb_msg *m,
 	struct net *net = dev_net(ovl->dev);
 	struct sk_buff *skb;
 
+	/* a MAC flood with nobody listening costs no allocation */
+	if (!rtnl_has_listeners(net, RTNLGRP_NEIGH))
+		return;
 	skb = nlmsg_new(ovl_fdb_msg_size(), GFP_ATOMIC);
 	if (!skb)
 		goto err;

@@ -91,21 +91,31 @@ static int __init ovl_module_init(void)
 	err = register_pernet_device(&ovl_net_ops);
 	if (err)
 		return err;
-	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	err = register_netdevice_notifier(&ovl_netdev_notifier);
 	if (err)
 		goto err_pernet;
+	err = ovl_gre_init();
+	if (err)
+		goto err_notifier;
+	err = rtnl_link_register(&ovl_vxlan_link_ops);
+	if (err)
+		goto err_gre;
 	err = rtnl_link_register(&ovl_gre_link_ops);
 	if (err)
 		goto err_vxlan;
 	err = ovl_sock_init();
 	if (err)
-		goto err_gre;
+		goto err_gre_link;
 	return 0;
 
-err_gre:
+err_gre_link:
 	rtnl_link_unregister(&ovl_gre_link_ops);
 err_vxlan:
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+err_gre:
+	ovl_gre_exit();
+err_notifier:
+	unregister_netdevice_notifier(&ovl_netdev_notifier);
 err_pernet:
 	unregister_pernet_device(&ovl_net_ops);
 	return err;
@@ -116,6 +126,9 @@ static void __exit ovl_module_exit(void)
 	ovl_sock_exit();
 	rtnl_link_unregister(&ovl_gre_link_ops);
 	rtnl_link_unregister(&ovl_vxlan_link_ops);
+	ovl_gre_exit();
+	/* after the devices are gone: this replays NETDEV_UNREGISTER */
+	unregister_netdevice_notifier(&ovl_netdev_notifier);
 	unregister_pernet_device(&ovl_net_ops);
 	rcu_barrier();	/* remote, dest and entry frees queued by the FDB */
 }
@@ -127,3 +140,5 @@ MODULE_DESCRIPTION("Multi-tenant overlay network devices (VXLAN, GRE)");
 MODULE_AUTHOR("ovlnet developers");
 MODULE_ALIAS_RTNL_LINK(OVL_VXLAN_KIND);
 MODULE_ALIAS_RTNL_LINK(OVL_GRE_KIND);
+/* ovl-gre over IPv6 receives through ip6_gre (ip_gre is a hard dependency) */
+MODULE_SOFTDEP("pre: ip6_gre");

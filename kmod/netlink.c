@@ -49,60 +49,67 @@ static const struct nla_policy ovl_policy[IFLA_OVL_MAX + 1] = {
 	[IFLA_OVL_UDP6_ZERO_CSUM_RX] = OVL_BOOL,
 };
 
-struct ovl_attr_msg {
-	u8 attr;
-	const char *msg;
-};
+/*
+ * True, with an extack message naming @attr, when @attr is present.  @msg
+ * must be a string literal (NL_SET_ERR_MSG_ATTR() keeps it static).
+ */
+#define OVL_REFUSE(extack, data, attr, msg) ({				\
+	struct nlattr *__nla = (data)[attr];				\
+									\
+	if (__nla)							\
+		NL_SET_ERR_MSG_ATTR(extack, __nla, #attr ": " msg);	\
+	!!__nla;							\
+})
 
-/* Attributes that only one kind understands. */
-static const struct ovl_attr_msg ovl_vxlan_only[] = {
-	{ IFLA_OVL_PORT, "IFLA_OVL_PORT: ovl-gre has no UDP port" },
-	{ IFLA_OVL_PORT_RANGE, "IFLA_OVL_PORT_RANGE: ovl-gre has no UDP source port" },
-	{ IFLA_OVL_UDP_CSUM, "IFLA_OVL_UDP_CSUM: ovl-gre has no UDP checksum, use csum" },
-	{ IFLA_OVL_UDP6_ZERO_CSUM_TX, "IFLA_OVL_UDP6_ZERO_CSUM_TX: ovl-gre has no UDP checksum" },
-	{ IFLA_OVL_UDP6_ZERO_CSUM_RX, "IFLA_OVL_UDP6_ZERO_CSUM_RX: ovl-gre has no UDP checksum" },
-	{ }
-};
+/* Refuses the attributes that only the other kind understands. */
+static int ovl_refuse_foreign(const struct ovl_kind *kind,
+			      struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	if (kind->id == OVL_KIND_VXLAN) {
+		if (OVL_REFUSE(extack, data, IFLA_OVL_GRE_CSUM,
+			       "ovl-vxlan has no GRE checksum, use udpcsum") ||
+		    OVL_REFUSE(extack, data, IFLA_OVL_NVGRE,
+			       "nvgre is an ovl-gre option"))
+			return -EOPNOTSUPP;
+		return 0;
+	}
+	if (OVL_REFUSE(extack, data, IFLA_OVL_PORT,
+		       "ovl-gre has no UDP port") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_UDP6_ZERO_CSUM_TX,
+		       "ovl-gre has no UDP checksum") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_UDP6_ZERO_CSUM_RX,
+		       "ovl-gre has no UDP checksum") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_PORT_RANGE,
+		       "ovl-gre has no UDP source port") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_UDP_CSUM,
+		       "ovl-gre has no UDP checksum, use csum"))
+		return -EOPNOTSUPP;
+	return 0;
+}
 
-static const struct ovl_attr_msg ovl_gre_only[] = {
-	{ IFLA_OVL_GRE_CSUM, "IFLA_OVL_GRE_CSUM: ovl-vxlan has no GRE checksum, use udpcsum" },
-	{ IFLA_OVL_NVGRE, "IFLA_OVL_NVGRE: nvgre is an ovl-gre option" },
-	{ }
-};
-
-#define OVL_IMMUTABLE(attr) \
-	{ attr, #attr ": cannot change on an existing device; delete and re-create it" }
+#define OVL_FIXED(extack, data, attr)					\
+	OVL_REFUSE(extack, data, attr,					\
+		   "cannot change on an existing device; delete and re-create it")
 
 /* Attributes that rebind sockets or the ID table: fixed after creation. */
-static const struct ovl_attr_msg ovl_immutable[] = {
-	OVL_IMMUTABLE(IFLA_OVL_ID),
-	OVL_IMMUTABLE(IFLA_OVL_LOCAL),
-	OVL_IMMUTABLE(IFLA_OVL_LOCAL6),
-	OVL_IMMUTABLE(IFLA_OVL_GROUP),
-	OVL_IMMUTABLE(IFLA_OVL_GROUP6),
-	OVL_IMMUTABLE(IFLA_OVL_LINK),
-	OVL_IMMUTABLE(IFLA_OVL_PORT),
-	OVL_IMMUTABLE(IFLA_OVL_UDP6_ZERO_CSUM_RX),	/* the socket's */
-	OVL_IMMUTABLE(IFLA_OVL_NVGRE),
-	OVL_IMMUTABLE(IFLA_OVL_GRE_CSUM),	/* changes the overhead, MTU */
-	{ }
-};
-
-/* Rejects the first attribute of @list present in @data. */
-static int ovl_reject_attrs(const struct ovl_attr_msg *list,
-			    struct nlattr *data[],
-			    struct netlink_ext_ack *extack)
+static int ovl_refuse_immutable(struct nlattr *data[],
+				struct netlink_ext_ack *extack)
 {
-	for (; data && list->msg; list++) {
-		if (data[list->attr]) {
-			/* NL_SET_ERR_MSG_ATTR() wants a literal; these are */
-			if (extack) {
-				extack->_msg = list->msg;
-				extack->bad_attr = data[list->attr];
-			}
-			return -EOPNOTSUPP;
-		}
-	}
+	if (!data)
+		return 0;
+	if (OVL_FIXED(extack, data, IFLA_OVL_ID) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_LOCAL) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_LOCAL6) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_GROUP) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_GROUP6) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_LINK) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_PORT) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_UDP6_ZERO_CSUM_RX) || /* socket's */
+	    OVL_FIXED(extack, data, IFLA_OVL_NVGRE) ||
+	    /* changes the overhead, hence the MTU */
+	    OVL_FIXED(extack, data, IFLA_OVL_GRE_CSUM))
+		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -275,6 +282,17 @@ static int ovl_check_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 				    "IFLA_OVL_GROUP: not a multicast address");
 		return -EINVAL;
 	}
+	if (data && kind->id == OVL_KIND_GRE && group) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
+				    data[IFLA_OVL_GROUP6],
+				    "IFLA_OVL_GROUP: ovl-gre has no group, use the flood list");
+		return -EOPNOTSUPP;
+	}
+	if (data && cfg->nvgre && cfg->gre_csum) {
+		OVL_ERR(extack, data, IFLA_OVL_GRE_CSUM,
+			"NVGRE (RFC 7637) sends no GRE checksum");
+		return -EINVAL;
+	}
 	if (group && !cfg->link) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_GROUP] ?:
 				    data[IFLA_OVL_GROUP6],
@@ -309,9 +327,48 @@ static int ovl_check_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 	return 0;
 }
 
+/*
+ * rtnetlink parses IFLA_INFO_DATA with nla_parse_nested_deprecated() (on
+ * 6.1 and 6.12 alike): attribute types above ovl_policy's maxtype, type 0
+ * and trailing bytes pass unseen, so a request written for a newer ovlnet
+ * would be half applied.  Validate every IFLA_INFO_DATA nest again,
+ * strictly (nla_validate_nested(): NL_VALIDATE_STRICT), the last one --
+ * which rtnetlink uses -- included.
+ */
+static int ovl_validate_strict(struct nlattr *tb[],
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *info, *nla;
+	int rem, rem2, err;
+
+	if (!tb[IFLA_LINKINFO])
+		return 0;
+	nla_for_each_nested(info, tb[IFLA_LINKINFO], rem) {
+		if (nla_type(info) != IFLA_INFO_DATA)
+			continue;
+		nla_for_each_nested(nla, info, rem2) {
+			if (nla_type(nla) && nla_type(nla) <= IFLA_OVL_MAX)
+				continue;
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "IFLA_INFO_DATA: unknown IFLA_OVL_* attribute type (not supported by this ovlnet)");
+			return -EINVAL;
+		}
+		err = nla_validate_nested(info, IFLA_OVL_MAX, ovl_policy,
+					  extack);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int ovl_validate(struct nlattr *tb[], struct nlattr *data[],
 			struct netlink_ext_ack *extack)
 {
+	int err;
+
+	err = ovl_validate_strict(tb, extack);
+	if (err)
+		return err;
 	if (tb[IFLA_ADDRESS]) {
 		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
@@ -336,8 +393,7 @@ static int ovl_build_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 
 	if (!data)
 		return ovl_check_cfg(kind, cfg, net, data, extack);
-	err = ovl_reject_attrs(kind->id == OVL_KIND_VXLAN ? ovl_gre_only :
-			       ovl_vxlan_only, data, extack);
+	err = ovl_refuse_foreign(kind, data, extack);
 	if (err)
 		return err;
 	err = ovl_parse_addrs(cfg, data, extack);
@@ -347,40 +403,79 @@ static int ovl_build_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 	return ovl_check_cfg(kind, cfg, net, data, extack);
 }
 
+static void ovl_default_key(const struct ovl_cfg *cfg,
+			    struct ovl_remote_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->ip = cfg->remote;
+	key->port = cfg->port;
+	key->id = cfg->id;
+	key->ifindex = cfg->link;
+}
+
 /* The device's own remote or group is the first flood-list entry. */
-static int ovl_set_default_dest(struct ovl_dev *ovl,
+static int ovl_add_default_dest(struct ovl_dev *ovl,
 				const struct ovl_cfg *cfg)
 {
-	struct ovl_remote_key key = {};
+	struct ovl_remote_key key;
 
-	ovl_fdb_del_config(&ovl->fdb);
 	if (ovl_addr_any(&cfg->remote))
 		return 0;
-	key.ip = cfg->remote;
-	key.port = cfg->port;
-	key.id = cfg->id;
-	key.ifindex = cfg->link;
+	ovl_default_key(cfg, &key);
 	return ovl_fdb_add(&ovl->fdb, ovl_flood_mac, &key,
 			   OVL_FDB_STATIC | OVL_FDB_CONFIG, true, false,
 			   jiffies);
+}
+
+/*
+ * Changelink moves the device's flood-list entry from @old's remote to
+ * @cfg's: all or nothing.  The new destination is appended first; if
+ * that fails (-EEXIST: already in the flood list from `bridge fdb
+ * append`; -ENOSPC: maxaddress reached when no flood entry exists yet;
+ * -ENOMEM) the old one is still in place and the error is returned.
+ * Only then is the old destination removed (by key: the flood list
+ * holds one destination per key).  RTNL.
+ */
+static int ovl_move_default_dest(struct ovl_dev *ovl,
+				 const struct ovl_cfg *old,
+				 const struct ovl_cfg *cfg,
+				 struct nlattr *data[],
+				 struct netlink_ext_ack *extack)
+{
+	struct ovl_remote_key key;
+	int err;
+
+	err = ovl_add_default_dest(ovl, cfg);
+	if (err == -EEXIST) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: already in the flood list (bridge fdb); delete it there first");
+		return err;
+	}
+	if (err == -ENOSPC) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: the FDB is full (maxaddress)");
+		return err;
+	}
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_OVL_REMOTE] ?:
+				    data[IFLA_OVL_REMOTE6],
+				    "IFLA_OVL_REMOTE: cannot add to the FDB");
+		return err;
+	}
+	if (!ovl_addr_any(&old->remote)) {
+		ovl_default_key(old, &key);
+		/* -ENOENT: `bridge fdb del` already removed it */
+		ovl_fdb_del(&ovl->fdb, ovl_flood_mac, &key);
+	}
+	return 0;
 }
 
 static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
 {
 	WRITE_ONCE(ovl->fdb.max, cfg->maxaddr);
 	ovl_fdb_set_ageing(&ovl->fdb, (unsigned long)cfg->ageing * HZ);
-}
-
-static unsigned int ovl_max_mtu(const struct ovl_dev *ovl,
-				const struct ovl_cfg *cfg, struct net *net)
-{
-	struct net_device *ldev = cfg->link ?
-				  __dev_get_by_index(net, cfg->link) : NULL;
-	unsigned int overhead = ovl->kind->overhead(cfg);
-
-	if (ldev && ldev->mtu > overhead + ETH_MIN_MTU)
-		return ldev->mtu - overhead;
-	return IP_MAX_MTU - overhead;
 }
 
 static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
@@ -446,16 +541,17 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 		goto err_free;
 	dev->needed_headroom = ovl->kind->overhead(cfg) + LL_MAX_HEADER;
 
-	err = ovl->kind->attach ? ovl->kind->attach(ovl) : 0;
+	err = ovl->kind->attach ? ovl->kind->attach(ovl, cfg, extack) : 0;
 	if (err)
 		goto err_free;
 	/* from here on ndo_uninit owns @cfg */
 	rcu_assign_pointer(ovl->cfg, cfg);
+	ovl->link = cfg->link;
 	err = register_netdevice(dev);
 	if (err)
 		goto err_detach;
 	ovl_apply_fdb_cfg(ovl, cfg);
-	err = ovl_set_default_dest(ovl, cfg);
+	err = ovl_add_default_dest(ovl, cfg);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "IFLA_OVL_REMOTE: cannot add to the FDB");
 		ovl_kind_detach(ovl);
@@ -484,7 +580,7 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct ovl_cfg *cfg;
 	int err;
 
-	err = ovl_reject_attrs(ovl_immutable, data, extack);
+	err = ovl_refuse_immutable(data, extack);
 	if (err)
 		return err;
 	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
@@ -506,12 +602,9 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "IFLA_OVL_REMOTE: the underlay address family cannot change");
 		err = -EINVAL;
 	}
-	if (!err && !ovl_addr_equal(&cfg->remote, &old->remote)) {
-		err = ovl_set_default_dest(ovl, cfg);
-		if (err)
-			NL_SET_ERR_MSG(extack,
-				       "IFLA_OVL_REMOTE: cannot add to the FDB");
-	}
+	/* the last step that can fail: nothing is changed before it */
+	if (!err && !ovl_addr_equal(&cfg->remote, &old->remote))
+		err = ovl_move_default_dest(ovl, old, cfg, data, extack);
 	if (err) {
 		kfree(cfg);
 		return err;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Wire formats: the VXLAN header (RFC 7348), the GRE header with key
- * (RFC 2784/2890) and NVGRE's VSID/FlowID split (RFC 7637).
+ * (RFC 2784/2890, transmit) and NVGRE's VSID/FlowID split (RFC 7637).
  *
  * Pure functions over byte buffers: no skb, no locking.  KUnit tests
  * them in tests/proto_test.c.
@@ -25,15 +25,15 @@ struct ovl_vxlanhdr {
 #define OVL_VXLAN_FLAG_I	cpu_to_be32(0x08000000)
 #define OVL_VXLAN_HLEN		(sizeof(struct udphdr) + sizeof(struct ovl_vxlanhdr))
 
-/* GRE: 4 bytes base, then checksum+reserved1, key, sequence if flagged. */
+/*
+ * GRE: 4 bytes base, then checksum+reserved1 and key if flagged.  Only
+ * transmit builds GRE here: receive is the kernel's gre_parse_header()
+ * (ip_gre/ip6_gre), which ignores the reserved bits 6-12 as RFC 2784 asks
+ * (over IPv4, gre_demux drops bits 9-12, taking them for the version).
+ */
 #define OVL_GRE_F_CSUM		0x8000
-#define OVL_GRE_F_ROUTING	0x4000
 #define OVL_GRE_F_KEY		0x2000
-#define OVL_GRE_F_SEQ		0x1000
-#define OVL_GRE_F_RESERVED0	0x0ff8	/* strict-source-route, recursion, flags */
-#define OVL_GRE_VERSION_MASK	0x0007
 #define OVL_GRE_BASE_HLEN	4
-#define OVL_GRE_MAX_HLEN	16
 
 /*
  * What VXLAN pushes in front of the inner Ethernet header (outer IP, UDP,
@@ -48,9 +48,7 @@ struct ovl_vxlanhdr {
 
 enum ovl_parse_result {
 	OVL_PARSE_OK,
-	OVL_PARSE_RUNT,		/* buffer shorter than the header says */
-	OVL_PARSE_BAD_HEADER,	/* flags, version or reserved bits wrong */
-	OVL_PARSE_NOT_OURS,	/* valid, but not Ethernet-with-key (GRE) */
+	OVL_PARSE_BAD_HEADER,	/* flags or reserved bits wrong */
 };
 
 static inline void ovl_vxlan_build(struct ovl_vxlanhdr *vh, u32 vni)
@@ -95,47 +93,6 @@ static inline unsigned int ovl_gre_build(u8 *buf, u32 key, bool csum)
 		*opt++ = 0;
 	*opt = htonl(key);
 	return ovl_gre_hlen(csum);
-}
-
-struct ovl_gre_info {
-	u32 key;
-	unsigned int hlen;
-	bool csum;
-};
-
-/*
- * Parses a GRE header of @len available bytes.  Ethernet over GRE with a
- * key is OVL_PARSE_OK; any other valid GRE (no key, another payload) is
- * OVL_PARSE_NOT_OURS and belongs to the kernel's own GRE stack.
- */
-static inline enum ovl_parse_result
-ovl_gre_parse(const u8 *buf, unsigned int len, struct ovl_gre_info *gi)
-{
-	const __be16 *base = (const __be16 *)buf;
-	unsigned int off = OVL_GRE_BASE_HLEN;
-	u16 flags;
-
-	if (len < OVL_GRE_BASE_HLEN)
-		return OVL_PARSE_RUNT;
-	flags = ntohs(base[0]);
-	if (base[1] != htons(ETH_P_TEB) || !(flags & OVL_GRE_F_KEY))
-		return OVL_PARSE_NOT_OURS;
-	if (flags & (OVL_GRE_VERSION_MASK | OVL_GRE_F_ROUTING |
-		     OVL_GRE_F_RESERVED0))
-		return OVL_PARSE_BAD_HEADER;
-	gi->csum = flags & OVL_GRE_F_CSUM;
-	if (gi->csum)
-		off += 4;
-	if (len < off + 4)
-		return OVL_PARSE_RUNT;
-	gi->key = ntohl(*(const __be32 *)(buf + off));
-	off += 4;
-	if (flags & OVL_GRE_F_SEQ)
-		off += 4;
-	if (len < off)
-		return OVL_PARSE_RUNT;
-	gi->hlen = off;
-	return OVL_PARSE_OK;
 }
 
 /* NVGRE (RFC 7637): the key is a 24-bit VSID and an 8-bit FlowID. */

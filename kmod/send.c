@@ -17,10 +17,9 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/if_vlan.h>
-#include <linux/version.h>
 #include <net/dst_cache.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-#include <net/gso.h>		/* skb_gso_validate_network_len() */
+#ifdef OVL_HAVE_NET_GSO_H	/* 6.5+: skb_gso_validate_network_len() */
+#include <net/gso.h>
 #endif
 #include <net/icmp.h>
 #include <net/inet_ecn.h>

@@ -164,8 +164,6 @@ int ovl_vxlan_open(struct ovl_dev *ovl)
 	if (os && cfg->family == AF_INET6 &&
 	    os->zero_csum6_rx != cfg->udp6_zero_csum_rx) {
 		/* one socket per port, and the setting is the socket's */
-		netdev_err(ovl->dev, "udp6zerocsumrx differs from the other devices on port %u\n",
-			   ntohs(cfg->port));
 		return -EADDRINUSE;
 	}
 	if (!os) {

@@ -25,6 +25,11 @@ pkgs=(
 	# tools/check-examples.sh)
 	dpkg-dev debhelper dh-dkms dkms lintian python3-docutils man-db
 	systemd ifupdown libvirt-clients
+	# conntrack/NFQUEUE hosts (selftests/net/ovl_prod_host.sh and friends)
+	nftables libnetfilter-queue-dev
+	# ovlnet-agent (tools/agent) and its etcd tests
+	libmnl-dev libcurl4-openssl-dev libjson-c-dev pkg-config
+	etcd-server etcd-client curl
 )
 
 missing=()

@@ -29,9 +29,10 @@
 #            [--cases C1,C2,...] [--dev-kinds vx,ox,oxq] [--prof-reps N]
 # (--parts profile: kernel functions per ping round trip, see part_profile)
 #
-# For profiling, two more cases: oq4 and gq4 are ox4 and og4 with the
-# noqueue root qdisc (no queue, no qdisc lock on transmit, like the in-tree
-# drivers), and dev kind oxq is ovl-vxlan with noqueue.
+# For profiling, two more cases: oq4 and gq4 are ox4 and og4 with a root
+# mq (one child of the default qdisc, fq_codel, per TX queue: what a NIC
+# has, and ovlnet's default before it became noqueue), and dev kind oxq is
+# ovl-vxlan with that mq root.
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/../lib.sh"
@@ -102,9 +103,9 @@ case_dev()
 	gt6) ip -n "h$i" link add "$c" type ip6gretap key 206 local "$l6" remote "$r6" ;;
 	og4) ip -n "h$i" link add "$c" type ovl-gre key 214 local "$l4" remote "$r4" ;;
 	oq4) ip -n "h$i" link add "$c" type ovl-vxlan id 115 local "$l4" remote "$r4" dstport 4790 dev ul &&
-		tc -n "h$i" qdisc replace dev "$c" root noqueue ;;
+		tc -n "h$i" qdisc add dev "$c" root mq ;;
 	gq4) ip -n "h$i" link add "$c" type ovl-gre key 215 local "$l4" remote "$r4" &&
-		tc -n "h$i" qdisc replace dev "$c" root noqueue ;;
+		tc -n "h$i" qdisc add dev "$c" root mq ;;
 	og6) ip -n "h$i" link add "$c" type ovl-gre key 216 local "$l6" remote "$r6" ;;
 	on4) ip -n "h$i" link add "$c" type ovl-gre key 0x224 local "$l4" remote "$r4" nvgre ;;
 	on6) ip -n "h$i" link add "$c" type ovl-gre key 0x226 local "$l6" remote "$r6" nvgre ;;
@@ -319,7 +320,7 @@ part_devs()
 	awk -v n="$DEVS" 'BEGIN { for (i = 1; i <= n; i++)
 		printf "link add d%d group 7 type ovl-vxlan id %d local 192.0.2.1 dstport 4790\n", i, i }' >/tmp/oxq.add
 	awk -v n="$DEVS" 'BEGIN { for (i = 1; i <= n; i++)
-		printf "qdisc replace dev d%d root noqueue\n", i }' >/tmp/oxq.tc
+		printf "qdisc add dev d%d root mq\n", i }' >/tmp/oxq.tc
 	for ((r = 1; r <= SROUNDS; r++)); do
 		for name in $DEV_KINDS; do
 			c=$name

@@ -164,5 +164,50 @@ say "Counters"
 tell "Per-device drop and event counters (ethtool -S, or ip -s -d link show):"
 show ip netns exec h1 ethtool -S vx100
 
+if command -v ovlnet-agent >/dev/null && command -v etcd >/dev/null; then
+	say "Many hosts: ovlnet-agent and etcd"
+	tell "With hundreds of hosts nobody types flood lists.  Each host runs"
+	tell "ovlnet-agent: it registers its VTEP per tenant in etcd under a lease"
+	tell "and keeps every flood list equal to the other live hosts.  A third"
+	tell "host, h3, and one etcd member (192.0.2.201) join the underlay; the"
+	tell "three hosts get tenant D (VNI 900) with no 'remote' at all."
+	ETCD_N=1
+	. "$LIBDIR/agent_lib.sh"
+	quiet ns_create h3
+	quiet ip link add ul netns h3 type veth peer name p3 netns sw
+	quiet ip -n sw link set p3 master sw
+	quiet ip -n sw link set p3 up
+	quiet ip -n h3 addr add 192.0.2.3/24 dev ul
+	quiet ip -n h3 link set ul up
+	etcd_cluster_start >/dev/null
+	for i in 1 2 3; do
+		quiet ip -n h$i link add vx900 type ovl-vxlan id 900 local 192.0.2.$i dev ul
+		quiet ip -n h$i link set vx900 up
+	done
+	show ip -n h1 -d link show vx900
+	t0=$(now)
+	for i in 1 2 3; do
+		agent_start h$i --ttl 5
+	done
+	for i in 1 2 3; do
+		wait_flood 120 h$i vx900 "$(flood_expect h$i 4 1 2 3)" ||
+			fail "h$i: the agent did not fill the flood list"
+	done
+	tell "All three flood lists complete $(since "$t0") s after the agents started:"
+	show bridge -n h1 fdb show dev vx900
+	show ip netns exec h1 ovlnet-agent --status
+	tell "h3 dies (its agent is killed).  Its lease runs out, etcd deletes its"
+	tell "key, and h1 and h2 drop it from their flood lists:"
+	t0=$(now)
+	agent_kill h3 KILL
+	for i in 1 2; do
+		wait_flood 120 h$i vx900 "$(flood_expect h$i 4 1 2)" ||
+			fail "h$i still lists h3"
+	done
+	tell "gone $(since "$t0") s after the kill (lease TTL $(grep -o 'granted, ttl [0-9]*' /tmp/agent-h1.log | tail -n 1 | grep -o '[0-9]*$') s)"
+	show bridge -n h1 fdb show dev vx900
+	grep -h 'flood list' /tmp/agent-h1.log | sed 's/^/     /'
+fi
+
 say "Done"
 tell "Three tenants, one address plan, no crosstalk."

@@ -11,9 +11,12 @@
  *       random NDA_* attributes, or a link/fdb dump.  With NLM_F_ACK and
  *       NETLINK_EXT_ACK, every reply must be success or an error carrying
  *       an extack message (NLMSGERR_ATTR_MSG); a successful create or
- *       change must read back (RTM_GETLINK) with the scalar values sent.
- *       Prints a summary; exit 1 if any request failed without a message
- *       or did not read back, 2 on a tool error.  Deletes its devices.
+ *       change must read back (RTM_GETLINK) with the scalar values sent,
+ *       and a create or change carrying an unknown IFLA_OVL_* type (0 or
+ *       above IFLA_OVL_MAX) must fail: parsing is strict.
+ *       Prints a summary; exit 1 if any request failed without a message,
+ *       did not read back or got an unknown attribute through, 2 on a
+ *       tool error.  Deletes its devices.
  *   nlfuzz drop UID CMD [ARG]...
  *       setgid/setuid to UID (dropping every capability), then exec CMD.
  */
@@ -46,6 +49,9 @@ static char errmsg[256];
 
 /* counters */
 static unsigned long n_ok, n_err_msg, n_err_nomsg, n_readback_bad;
+/* the request carried an IFLA_OVL_* type 0 or above the max */
+static bool sent_unknown;
+static unsigned long n_unknown_ok;
 static unsigned long n_up_fail, n_dumps;
 static unsigned long per_op_ok[8], per_op_err[8];
 static const char *const op_name[8] = {
@@ -293,6 +299,8 @@ static void put_random(struct nlmsghdr *nlh, int type, struct sent_val *sv,
 			b[i] = rnd();
 	}
 	put(nlh, type, b, len);
+	if (type == 0 || type > IFLA_OVL_MAX)
+		sent_unknown = true;
 	if (sv && type <= IFLA_OVL_MAX) {
 		sv[type].set = true;
 		sv[type].size = len;
@@ -331,6 +339,12 @@ static struct rtattr *link_msg(int flags, const char *name, int ifindex,
 
 static void account(int op, int err, const struct nlmsghdr *nlh)
 {
+	if (!err && sent_unknown) {	/* parsing must be strict */
+		n_unknown_ok++;
+		fprintf(stderr, "UNKNOWN ATTRIBUTE ACCEPTED: %s seq %u\n",
+			op_name[op], nlh->nlmsg_seq);
+	}
+	sent_unknown = false;
 	if (!err) {
 		n_ok++;
 		per_op_ok[op]++;
@@ -678,9 +692,10 @@ static int fuzz(unsigned long iters, const char *ul)
 	for (op = 0; op < 7; op++)
 		printf("op %s ok %lu err %lu\n", op_name[op], per_op_ok[op],
 		       per_op_err[op]);
-	printf("total ok %lu, errors with extack %lu, errors WITHOUT extack %lu, readback mismatches %lu, up/down failures %lu, dumps %lu\n",
-	       n_ok, n_err_msg, n_err_nomsg, n_readback_bad, n_up_fail, n_dumps);
-	return n_err_nomsg || n_readback_bad ? 1 : 0;
+	printf("total ok %lu, errors with extack %lu, errors WITHOUT extack %lu, readback mismatches %lu, up/down failures %lu, dumps %lu, unknown attributes accepted %lu\n",
+	       n_ok, n_err_msg, n_err_nomsg, n_readback_bad, n_up_fail, n_dumps,
+	       n_unknown_ok);
+	return n_err_nomsg || n_readback_bad || n_unknown_ok ? 1 : 0;
 }
 
 int main(int argc, char **argv)

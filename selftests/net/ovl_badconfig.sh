@@ -53,6 +53,11 @@ refused "IFLA_OVL_UDP_CSUM" ovl-gre id 1 udpcsum 1
 refused "" ovl-vxlan id 1 df 9
 refused "" ovl-vxlan id 1 learning 2
 refused "" ovl-vxlan id 1 raw1 0102
+# Strict parsing: an attribute this module does not know (a newer uapi,
+# a typo) is refused, never silently ignored.  rtnetlink itself skips them.
+refused "IFLA_INFO_DATA: unknown IFLA_OVL_* attribute" ovl-vxlan id 1 raw1000 00
+refused "IFLA_INFO_DATA: unknown IFLA_OVL_* attribute" ovl-gre id 1 raw1000 0000
+refused "IFLA_INFO_DATA: unknown IFLA_OVL_* attribute" ovl-vxlan id 1 raw0 00000000
 
 check "first device" ip link add x1 type ovl-vxlan id 7 local 192.0.2.1 dstport 4789
 refused "IFLA_OVL_ID: this ID is in use" ovl-vxlan id 7 local 192.0.2.1
@@ -78,6 +83,10 @@ out=$(ip link set x1 type ovl-vxlan dstport 4791 2>&1) && fail "port change acce
 printf '%s\n' "$out" | grep -q "IFLA_OVL_PORT: cannot change" || fail "port change: $out"
 out=$(ip link set x1 type ovl-vxlan remote 2001:db8::2 2>&1) && fail "family change accepted"
 log "ok: immutable attributes refused"
+out=$("$NL" set x1 ovl-vxlan ttl 5 raw1000 00 2>&1) && fail "changelink with an unknown attribute accepted"
+printf '%s\n' "$out" | grep -qF "unknown IFLA_OVL_* attribute" || fail "changelink unknown attribute: $out"
+ip -d link show x1 | grep -q "ttl 5" && fail "changelink with an unknown attribute half applied"
+log "ok: changelink refused: $out"
 check "live change ttl/ageing/maxaddress" ip link set x1 type ovl-vxlan ttl 9 ageing 20 maxaddress 50
 check "live values shown" bash -c "ip -d link show x1 | grep -q 'ttl 9' && ip -d link show x1 | grep -q 'ageing 20'"
 

@@ -17,6 +17,7 @@
 #   br-og: og  ovl-gre key 300         gretap key 300 remote h1
 #   flood list on h1: h2 (static)      VM K-hI 10.N.0.I  02:00:00:00:N:0I
 #   ul 192.0.2.1 ====== ns sw ======   ul 192.0.2.2, 192.0.2.3
+# test-timeout: 900
 set -euo pipefail
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -249,6 +250,7 @@ wait_for -t 5 grep -q "^og del $(mac og 2) dst 192.0.2.2 state 0x02 flags 0x00" 
 	fail "og: no RTM_DELNEIGH when down flushed the learned entry"
 log "ok: device down: RTM_DELNEIGH for what it flushed"
 
+! grep -q overrun $EV || fail "the event listener overran (lost events)"
 kill %1 %2 2>/dev/null || true
 log "PASS"
 exit 0

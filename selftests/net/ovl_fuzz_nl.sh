@@ -7,7 +7,8 @@
 # (create and change, both kinds), up/down, RTM_DELLINK, RTM_NEWNEIGH and
 # RTM_DELNEIGH (bridge fdb add/del) and dumps to a host: every request
 # must succeed or fail with an extack message, every success must read
-# back as sent.  Run twice: the second run must not grow the slab
+# back as sent, and no create or change with an unknown IFLA_OVL_* type
+# may succeed (strict parsing).  Run twice: the second run must not grow the slab
 # (kmemleak is not enabled in Debian's kernels, so the leak check is
 # Slab in /proc/meminfo, plus the module's reference count back at 0
 # and rmmod succeeding).  Then: without CAP_NET_ADMIN in the user

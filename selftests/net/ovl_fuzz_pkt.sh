@@ -6,10 +6,11 @@
 # flags and versions, known and unknown VNIs/keys with runt or garbage
 # inner frames, bad UDP/GRE checksums, IP fragments) while tenants A
 # (ovl-vxlan) and G (ovl-gre) ping and stream between h1 and h2.  Then:
-# the tenants kept flowing, every drop is counted by its reason (device
-# counters, /proc/net/ovlnet for drops no device owns, UDP checksum
-# errors in SNMP), nothing reached the silent tenant B, FDB bounded by
-# maxaddress.  A splat fails the run by itself (the VM runner).
+# the tenants kept flowing, every drop ovlnet makes is counted by its
+# reason (device counters, /proc/net/ovlnet for drops no device owns, UDP
+# checksum errors in SNMP; malformed GRE headers are ip_gre's to drop),
+# nothing reached the silent tenant B, FDB bounded by maxaddress.  A
+# splat fails the run by itself (the VM runner).
 #
 #   A-h1 10.1.0.1 --br-A-- xA  (vni 100)  ... xA  --br-A-- A-h2 10.1.0.2
 #   G-h1 10.2.0.1 --br-G-- xG  (key 200)  ... xG  --br-G-- G-h2 10.2.0.2
@@ -35,7 +36,7 @@ for i in 1 2; do
 		local 192.0.2.$i remote 192.0.2.$j dev ul maxaddress $MAXADDR
 	check "h$i xA6" ip -n h$i link add xA6 type ovl-vxlan id 101 \
 		local 2001:db8::$i remote 2001:db8::$j dev ul maxaddress $MAXADDR
-	check "h$i xG" ip -n h$i link add xG type ovl-gre key 200 csum \
+	check "h$i xG" ip -n h$i link add xG type ovl-gre key 200 \
 		local 192.0.2.$i remote 192.0.2.$j dev ul maxaddress $MAXADDR
 	check "h$i xG6" ip -n h$i link add xG6 type ovl-gre key 201 \
 		local 2001:db8::$i remote 2001:db8::$j dev ul maxaddress $MAXADDR
@@ -143,16 +144,21 @@ expect()
 s() { echo "${sent[$1]:-0}"; }
 d() { echo $(($(xstat h2 $1 $2) - ${base[$1$2]})); }
 
-expect "netns rx_runt (VXLAN header / GRE header cut short)" \
+# GRE headers are ip_gre's (gre_parse_header()): runts, version/routing
+# bits and bad checksums it drops before any tunnel (uncounted); reserved
+# bits 6-12 it ignores (RFC 2784).  Keys and keyless TEB no in-tree tunnel
+# claims reach ovlnet's receive device and count as rx_unknown_id; over
+# IPv6 also other protocols (the ip6gre device gets all unclaimed GRE).
+expect "netns rx_runt (VXLAN header cut short)" \
 	$(($(nsc rx_runt) - ${base[ns_rx_runt]})) \
-	$(($(s v4v_runt_hdr) + $(s v6v_runt_hdr) + $(s v4g_runt) + $(s v6g_runt) + \
-	   $(s v4g_runt_key) + $(s v6g_runt_key)))
-expect "netns rx_bad_header (GRE version/routing/reserved)" \
-	$(($(nsc rx_bad_header) - ${base[ns_rx_bad_header]})) \
-	$(($(s v4g_bad_hdr) + $(s v6g_bad_hdr)))
-expect "netns rx_unknown_id (VNI nobody has)" \
-	$(($(nsc rx_unknown_id) - ${base[ns_rx_unknown_id]})) \
-	$(($(s v4v_unknown_vni) + $(s v6v_unknown_vni)))
+	$(($(s v4v_runt_hdr) + $(s v6v_runt_hdr)))
+[ "$(nsc rx_bad_header)" = "${base[ns_rx_bad_header]}" ] ||
+	fail "netns rx_bad_header moved: GRE headers are ip_gre's to judge"
+ukn=$(($(nsc rx_unknown_id) - ${base[ns_rx_unknown_id]}))
+ukn_min=$(($(s v4v_unknown_vni) + $(s v6v_unknown_vni) + $(s v4g_unknown_key) + $(s v6g_unknown_key)))
+log "netns rx_unknown_id: counted $ukn, $ukn_min unknown VNIs/keys + up to $(s v6g_not_teb) other IPv6 GRE sent"
+[ $((ukn * 100)) -ge $((ukn_min * 95)) ] || fail "rx_unknown_id: only $ukn of $ukn_min counted"
+[ "$ukn" -le $((ukn_min + $(s v6g_not_teb))) ] || fail "rx_unknown_id: $ukn counted, more than sent"
 for f in v4:xA v6:xA6; do
 	IFS=: read -r fam dev <<<"$f"
 	expect "$dev rx_bad_header (flags, reserved, inner source MAC)" \
@@ -164,8 +170,9 @@ for f in v4:xG v6:xG6; do
 	IFS=: read -r fam dev <<<"$f"
 	expect "$dev rx_bad_header (inner source MAC)" "$(d $dev rx_bad_header)" \
 		"$(s ${fam}g_inner_badmac)"
-	expect "$dev rx_runt (inner frame)" "$(d $dev rx_runt)" "$(s ${fam}g_inner_runt)"
-	expect "$dev rx_bad_csum" "$(d $dev rx_bad_csum)" "$(s ${fam}g_bad_csum)"
+	# inner runts and bad checksums are ip_gre's drops now
+	[ "$(d $dev rx_runt)$(d $dev rx_bad_csum)" = 00 ] ||
+		fail "$dev counted GRE drops that ip_gre makes"
 done
 expect "UDP InCsumErrors (VXLAN/IPv4 bad checksum)" \
 	$(($(snmp snmp Udp InCsumErrors) - ${base[udpcsum]})) "$(s v4v_bad_udpcsum)"

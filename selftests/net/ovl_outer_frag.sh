@@ -4,9 +4,8 @@
 # Outer fragmentation: with the tenant MTU above what the underlay carries
 # (and df unset, the default), the sending host fragments the outer packet
 # and the receiving host must reassemble it before decapsulation, for both
-# kinds over IPv4 and IPv6.  (ovl-gre receives in netfilter LOCAL_IN; over
-# IPv6 that runs before the stack reassembles, so ovl-gre over IPv6 needs
-# netfilter's IPv6 defragmentation, which the device enables.)
+# kinds over IPv4 and IPv6.  (ovl-gre receives through ip_gre/ip6_gre,
+# after the IP stack reassembled: no netfilter defragmentation involved.)
 #
 #   T-h1 --br-T-- xT (mtu 3000, no dev) .. xT --br-T-- T-h2,  T in
 #   A (ovl-vxlan/IPv4) A6 (ovl-vxlan/IPv6) G (ovl-gre/IPv4) G6 (ovl-gre/IPv6)

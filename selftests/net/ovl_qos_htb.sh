@@ -5,7 +5,8 @@
 # class 1:1 with three children sharing it by rate and borrowing up to
 # ceil, u32 filters on the VM's inner IP addresses and ports; then mq with
 # a child per TX queue, flower classification by inner MAC, port and VLAN,
-# and the queueing defaults of both device kinds.
+# fq_codel as the root, and the queueing defaults of both device kinds
+# (noqueue, qlen 1000, several TX queues).
 #
 #   ns A-h1 (VM)                                          ns A-h2 (VM)
 #   eth0 10.1.0.1 (+10.1.0.11)                            eth0 10.1.0.2
@@ -71,11 +72,19 @@ for d in ov og; do
 		bash -c "ip -n h1 link show $d | grep -q 'qlen 1000'"
 	check "$d: more than one TX queue" bash -c \
 		"ip -n h1 -d link show $d | grep -Eq 'numtxqueues ([2-9]|1[0-6])'"
-	check "$d: a real root qdisc (mq), not noqueue" \
-		bash -c "tc -n h1 qdisc show dev $d | grep -q '^qdisc mq 0: root'"
-	check_fail "$d: no noqueue anywhere" \
-		bash -c "tc -n h1 qdisc show dev $d | grep -q noqueue"
+	# like veth: no qdisc stage until one is asked for (IFF_NO_QUEUE)
+	check "$d: default root is noqueue" \
+		bash -c "tc -n h1 qdisc show dev $d | grep -q '^qdisc noqueue 0: root'"
+	check_fail "$d: no fq_codel/mq by default" \
+		bash -c "tc -n h1 qdisc show dev $d | grep -Eq 'fq_codel|mq'"
 done
+# A root qdisc replaces noqueue and deleting it brings noqueue back.
+check "og: root fq_codel" tc -n h1 qdisc add dev og root fq_codel
+check "og: fq_codel is the root" \
+	bash -c "tc -n h1 qdisc show dev og | grep -q '^qdisc fq_codel 8[0-9a-f]*: root'"
+check "og: delete the root" tc -n h1 qdisc del dev og root
+check "og: back to noqueue" \
+	bash -c "tc -n h1 qdisc show dev og | grep -q '^qdisc noqueue 0: root'"
 ip -n h1 link del og
 
 # --- without shaping: the flows get what they offer ------------------------
@@ -115,6 +124,10 @@ check "1:11" tc_ov class add dev ov parent 1:1 classid 1:11 htb \
 	rate 1mbit ceil 10mbit $(htb_burst 1 10)
 check "1:12" tc_ov class add dev ov parent 1:1 classid 1:12 htb \
 	rate 6mbit ceil 10mbit $(htb_burst 6 10)
+# A leaf without a qdisc of its own gets pfifo with tx_queue_len packets:
+# 1000, not the 1 packet a zero queue length would give.
+check "1:10 default leaf is pfifo limit 1000p" bash -c \
+	"tc -n h1 qdisc show dev ov invisible | grep -q 'pfifo 0: parent 1:10 limit 1000p'"
 check "leaf 20:" tc_ov qdisc add dev ov parent 1:10 handle 20: pfifo limit 30
 check "leaf 30:" tc_ov qdisc add dev ov parent 1:11 handle 30: pfifo limit 30
 check "leaf 40:" tc_ov qdisc add dev ov parent 1:12 handle 40: \
@@ -197,4 +210,12 @@ read -r best rest < <(tc -n h1 -s qdisc show dev ov | awk '/^qdisc tbf/ {t = 1}
 log "mq: busiest queue $best frames, the others $rest"
 check "mq: one queue carried the flow" [ "$best" -gt 1000 ]
 check "mq: the other queues (almost) nothing" [ "$rest" -lt 20 ]
+
+# --- fq_codel as the root: frames pass through it ----------------------------
+check "drop mq" tc_ov qdisc del dev ov root
+check "root fq_codel" tc_ov qdisc add dev ov root fq_codel
+check "ping x20 through fq_codel" nsx A-h1 ping -q -c 20 -i 0.05 -W 2 10.1.0.2
+sent=$(tc -n h1 -s qdisc show dev ov | awk '/^qdisc fq_codel/ {t = 1}
+	t && $1 == "Sent" { print $4; exit }')
+check "fq_codel sent them: ${sent:-none}" [ "${sent:-0}" -ge 20 ]
 log PASS

@@ -48,63 +48,28 @@ check "underlay v4 reachable" wait_for -t 10 nsx h1 ping -c 1 -W 1 192.0.2.2
 check "underlay v6 reachable" wait_for -t 10 nsx h1 ping -c 1 -W 1 2001:db8::2
 head -c $SIZE /dev/urandom >$SRC
 
-# The counters a host watches, "name value" lines: every *InCsumErrors (and
-# Tcp RetransSegs, for the log) of its IPv4/IPv6 MIBs and of the VM
-# namespaces given as NAME=PID (a process in there: no exec needed), then
-# for each DEV "DEV/name value" from sysfs (error counters) and ethtool -S.
-# One process per host: under TCG on a loaded machine every exec counts.
-cat >/tmp/realnic.snap <<'EOF'
-mib()
-{
-	awk -v p="$1" '
-		FILENAME ~ /snmp6$/ { if ($1 ~ /InCsumErrors$/) print p $1, $2; next }
-		$1 in hdr {
-			split(hdr[$1], h)
-			for (i = 2; i <= NF; i++)
-				if (h[i] == "InCsumErrors" || h[i] == "RetransSegs")
-					print p $1 h[i], $i
-			next
-		}
-		{ hdr[$1] = $0 }' "$2/snmp" "$2/snmp6"
-}
-mib "" /proc/net
-for np in $2; do
-	mib "${np%%=*}/" "/proc/${np#*=}/net"
-done
-for d in $1; do
-	(cd /sys/class/net/$d/statistics && grep . rx_errors rx_crc_errors \
-		rx_frame_errors rx_length_errors rx_fifo_errors tx_errors) |
-		sed "s|^|$d/|; s|:| |"
-	ethtool -S $d 2>/dev/null |
-		awk -v d=$d 'NF == 2 && $1 ~ /:$/ { sub(/:$/, "", $1); print d "/" $1, $2 }'
-done
-exit 0
-EOF
+COUNTERS=$(cd "$DIR" && pwd)/csum_counters.awk
 
 # snap: "host/[vm/][dev/]counter value" for everything a case watches.
 snap()
 {
 	local i
 	for i in 1 2; do
-		nsx h$i bash /tmp/realnic.snap "ul t0" "T-h$i=${VMPID[i]}" |
-			sed "s|^|h$i/|"
+		ip netns exec h$i awk -v pre=h$i/ -v devs="ul t0" \
+			-v vms="T-h$i=${VMPID[i]}" -f "$COUNTERS"
 	done
 }
 
-# moved BEFORE AFTER: the checksum/error/drop counters that changed.
+# moved BEFORE AFTER: the checksum/error/drop counters that changed, and
+# a last line "retransmitted N": TCP segments the VMs sent again.
 moved()
 {
 	awk 'NR == FNR { b[$1] = $2; next }
 	     $1 ~ /InCsumErrors$|bad_csum$|_errors$|_drops$/ && $2 != b[$1] {
-		print $1, "+" ($2 - b[$1])
-	     }' "$1" "$2"
-}
-
-# retrans BEFORE AFTER: TCP segments the VMs retransmitted.
-retrans()
-{
-	awk 'NR == FNR { b[$1] = $2; next }
-	     $1 ~ /T-h.\/TcpRetransSegs$/ { n += $2 - b[$1] } END { print n + 0 }' "$1" "$2"
+		print "counter moved:", $1, "+" ($2 - b[$1])
+	     }
+	     $1 ~ /T-h.\/Tcp:RetransSegs$/ { n += $2 - b[$1] }
+	     END { print "retransmitted", n + 0 }' "$1" "$2"
 }
 
 listening() { [ -n "$(nsx "$1" ss -Hltn "sport = :$2")" ]; }
@@ -138,13 +103,14 @@ pair()
 	# The VMs get the smaller of the two tunnels' MTUs, as a cloud would.
 	mtu=1500
 	for i in 1 2; do
-		m=$(ip -n h$i -o link show t0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+		[[ $(ip -n h$i -o link show t0) =~ \ mtu\ ([0-9]+) ]] ||
+			fail "$t: h$i: no MTU on t0"
+		m=${BASH_REMATCH[1]}
 		if [ "$m" -lt "$mtu" ]; then mtu=$m; fi
 	done
 	PORT=$((PORT + 1))
 	for i in 1 2; do
 		ip -n "T-h$i" link set eth0 mtu "$mtu"
-		rm -f /tmp/realnic.h$i.out
 		ip netns exec "T-h$i" timeout 120 busybox nc -l -p $PORT \
 			>/tmp/realnic.h$i.out &
 		rpid[i]=$!
@@ -157,7 +123,7 @@ pair()
 		wait_for -t 10 listening "T-h$i" $PORT >/dev/null ||
 			fail "$t: T-h$i: nc is not listening"
 	done
-	t0=$(date +%s.%N)
+	t0=$EPOCHREALTIME
 	for i in 1 2; do
 		ip netns exec "T-h$i" timeout 60 \
 			bash -c "cat $SRC >/dev/tcp/10.6.0.$((3 - i))/$PORT" &
@@ -170,7 +136,7 @@ pair()
 			bad+=("TCP h$i->h$j: the sender did not finish in 60 s")
 		fi
 	done
-	t1=$(date +%s.%N)
+	t1=$EPOCHREALTIME
 	for i in 1 2; do
 		j=$((3 - i))
 		wait "${rpid[j]}" 2>/dev/null || true
@@ -178,10 +144,12 @@ pair()
 			bad+=("TCP h$i->h$j: $(stat -c %s /tmp/realnic.h$j.out) of $SIZE bytes arrived or they differ")
 	done
 	snap >/tmp/realnic.after
-	mapfile -t -O ${#bad[@]} bad < <(moved /tmp/realnic.before /tmp/realnic.after |
-		sed 's/^/counter moved: /')
-	log "$t: TCP both ways at once $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s," \
-		"$(retrans /tmp/realnic.before /tmp/realnic.after) retransmitted;" \
+	mapfile -t -O ${#bad[@]} bad < <(moved /tmp/realnic.before /tmp/realnic.after)
+	m=${bad[-1]#retransmitted }
+	unset 'bad[-1]'
+	t0=$(((${t1/./} - ${t0/./}) / 100000))
+	log "$t: TCP both ways at once $((t0 / 10)).$((t0 % 10)) s," \
+		"$m segments retransmitted;" \
 		"$(grep -c . /tmp/realnic.after) counters watched;" \
 		"$(grep -E '^h[12]/t0/rx_bad_csum ' /tmp/realnic.after | tr '\n' ' ')"
 	if [ ${#bad[@]} -gt 0 ]; then

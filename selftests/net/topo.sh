@@ -118,3 +118,23 @@ xstat()
 	ip netns exec "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k {print $2}'
 }
 export -f rx_packets xstat
+
+# cap_start NS DEV FILTER: one-packet capture (tcpdump -c 1) in the
+# background, returned once tcpdump listens; cap_wait then tells whether
+# a packet matched (the capture gives up after 30 s).
+cap_start()
+{
+	rm -f /tmp/cap.out /tmp/cap.err
+	ip netns exec "$1" timeout 30 tcpdump -Z root -nn -v -i "$2" -c 1 "$3" \
+		>/tmp/cap.out 2>/tmp/cap.err &
+	CAP_PID=$!
+	wait_for -t 30 grep -q "listening on" /tmp/cap.err
+}
+
+# (Not under check: CAP_PID must be set in the test's own shell.)
+cap_wait()
+{
+	wait "$CAP_PID" || true
+	cat /tmp/cap.out
+	grep -q . /tmp/cap.out
+}

@@ -55,7 +55,13 @@
 # same (work per guest second, not per host second).  A selection mixing
 # marked and unmarked tests boots twice (unmarked first) and prints one
 # TAP stream.  --icount SHIFT runs every selected test under
-# `-icount shift=SHIFT,sleep=off`, --icount off none.
+# `-icount shift=SHIFT,sleep=off`, --icount off none.  An icount guest has
+# two possible CPUs but one online (-smp 2, kernel maxcpus=1: ovlnet
+# devices still get two TX queues), and runs a SCHED_IDLE busy loop so
+# that its vCPU never halts: qemu 7.2's round-robin TCG under icount
+# never finishes bringing up 6.1's second vCPU, and an idle single vCPU
+# sometimes never wakes again (lost warp to the next timer).  Guest time
+# is then purely instructions executed.
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -71,7 +77,7 @@ TESTS=
 MODE=tests
 RUN_SCRIPT=
 RUN_ARGS=
-TIMEOUT=900
+TIMEOUT=1800
 TEST_TIMEOUT=300
 APPEND=
 KERNEL=
@@ -277,7 +283,8 @@ BINS=(/usr/sbin/ip /usr/sbin/bridge /usr/sbin/tc /usr/bin/ss /usr/bin/nstat
 	/usr/bin/bash /usr/bin/timeout /usr/bin/ping /usr/sbin/sysctl /usr/bin/kmod
 	/usr/bin/date /usr/bin/stdbuf /usr/bin/env)
 OPT_BINS=(/usr/bin/socat /usr/bin/ncat /usr/sbin/arping /usr/bin/tracepath
-	/usr/sbin/mausezahn /usr/bin/strace
+	/usr/sbin/mausezahn /usr/bin/strace /usr/bin/chrt /usr/sbin/nft
+	/usr/bin/etcd /usr/bin/etcdctl /usr/bin/curl
 	/lib/systemd/systemd-networkd /usr/bin/networkctl
 	/usr/sbin/ifup /usr/sbin/ifdown /usr/sbin/ifquery /usr/bin/run-parts)
 MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
@@ -285,7 +292,9 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
-	virtio_pci virtio_net)
+	virtio_pci virtio_net netdevsim
+	nf_conntrack nf_tables nft_ct nft_queue nfnetlink_queue xfrm_user esp4
+	esp6 authenc echainiv seqiv geniv cbc hmac sha256_generic)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
@@ -296,7 +305,7 @@ key=$( {
 	cat "$0"
 	echo "${BINS[*]} ${OPT_BINS[*]} ${MODS[*]}"
 	dpkg-query -W busybox-static iproute2 bridge-utils iperf3 tcpdump ethtool \
-		bash coreutils kmod iputils-ping procps libc6 2>/dev/null || true
+		bash coreutils kmod iputils-ping procps libc6 nftables 2>/dev/null || true
 	stat -c '%n %Y %s' "$HMODDIR/modules.dep" "$KERNEL"
 } | sha256sum | cut -c1-16)
 
@@ -437,9 +446,32 @@ for p in "${PLUGINS[@]}"; do
 	done
 done
 
+# The control-plane agent (tools/agent) and its libraries.
+AGENT=$TOP/tools/agent/ovlnet-agent
+if [ -x "$AGENT" ]; then
+	mkdir -p "$DYN/usr/sbin"
+	cp "$AGENT" "$DYN/usr/sbin/"
+	for lib in $(ldd "$AGENT" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+fi
+
 cp -a "$TOP/selftests/net/." "$DYN/selftests/"
 rm -f "$DYN/selftests/Makefile" "$DYN"/selftests/*.c "$DYN"/selftests/*.h
 cp -a "$HELPER_OUT/." "$DYN/selftests/"
+# helpers linked against libraries (nfqaccept: libnetfilter_queue)
+for p in "$HELPER_OUT"/*; do
+	[ -x "$p" ] || continue
+	for lib in $(ldd "$p" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		if [ ! -e "$ROOT$lib" ] && [ ! -e "$DYN$lib" ]; then
+			mkdir -p "$DYN$(dirname "$lib")"
+			cp -L "$lib" "$DYN$lib"
+		fi
+	done
+done
 for d in demo bench; do
 	[ -d "$TOP/selftests/$d" ] && cp -a "$TOP/selftests/$d" "$DYN/selftests/$d"
 done
@@ -455,6 +487,7 @@ RUN_ARGS="$RUN_ARGS"
 KVER=$KVER
 NICS=$NICS
 OVLNET_KO_DIR=$MODDIR/$KO_DIR
+ICOUNT=$ICOUNT
 EOF
 # RUN_SCRIPT is relative to the repo; selftests/net/x -> /selftests/x
 sed -i 's|^RUN_SCRIPT="/selftests/net/|RUN_SCRIPT="/selftests/|' "$DYN/etc/ovlnet-test.conf"
@@ -489,6 +522,13 @@ exec 3>/dev/ttyS1
 res() { echo "$*"; echo "$*" >&3; }
 
 echo "# init: userspace up after $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r)"
+# Instruction clock: keep the vCPU busy at the lowest priority, so guest
+# time only ever advances by executed instructions (never by qemu's idle
+# warp, see run.sh).
+if [ -n "$ICOUNT" ]; then
+	chrt -i 0 /bin/bash -c 'while :; do :; done' &
+	echo "# init: icount guest, SCHED_IDLE spinner $!"
+fi
 
 # kmemleak (debug kernels): what the kernel leaked while booting is not ours;
 # scan once now and forget it, so the final scan shows only the tests' leaks.
@@ -530,11 +570,15 @@ test_nics() { sed -n 's/^# vm: nics=\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
 
 run_one() # script args... ; returns its exit code, output in /tmp/out
 {
-	local tpid rc teepid i
+	local tpid rc teepid i tt=$TEST_TIMEOUT x
+	# a test may ask for more time: a "# test-timeout: SEC" line
+	x=$(sed -n 's/^# test-timeout: *\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	[ -n "$x" ] && [ "$x" -gt "$tt" ] && tt=$x
+	echo "$tt" >/tmp/tt
 	: >/tmp/out
 	exec 4> >(tee /tmp/out)
 	teepid=$!
-	(cd "$(dirname "$1")" && exec timeout -k 10 "$TEST_TIMEOUT" /bin/bash "$@") \
+	(cd "$(dirname "$1")" && exec timeout -k 10 "$tt" /bin/bash "$@") \
 		</dev/null >&4 2>&4 &
 	tpid=$!
 	wait $tpid
@@ -574,7 +618,7 @@ else
 		4)
 			why=$(grep -a '^SKIP:' /tmp/out | tail -n 1 | sed 's/^SKIP: *//')
 			res "ok $n $t # SKIP ${why:-no reason given}" ;;
-		124 | 137) res "not ok $n $t # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+		124 | 137) res "not ok $n $t # TIMEOUT after $(cat /tmp/tt)s" ;;
 		*) res "not ok $n $t # exit $rc, time ${dur}s" ;;
 		esac
 		# Leftovers from a test must not leak into the next one.
@@ -632,15 +676,17 @@ for ((i = 1; i <= NICS; i++)); do
 	nic_args+=(-netdev "hubport,id=nic$i,hubid=0"
 		-device "virtio-net-pci,netdev=nic$i,mac=52:54:00:00:00:$(printf %02x "$i"),romfile=")
 done
+SMP=${OVLNET_VM_SMP:-2}
 if [ -n "$ICOUNT" ]; then
 	# single-threaded TCG only (icount and MTTCG exclude each other)
 	qemu_extra+=(-icount "shift=$ICOUNT,sleep=off")
-	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off"
+	CMDLINE+=" maxcpus=1"
+	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off, one of $SMP vCPUs online"
 fi
 say "booting qemu (timeout ${TIMEOUT}s)"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "${OVLNET_VM_SMP:-2}" -m "${OVLNET_VM_MEM:-2048}" \
+	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "$SMP" -m "${OVLNET_VM_MEM:-2048}" \
 	-nodefaults -no-user-config -display none -no-reboot -net none \
 	-serial stdio -serial "file:$RES" \
 	-kernel "$KERNEL" -initrd "$VMD/initrd.img" -append "$CMDLINE" \
