@@ -3,7 +3,7 @@
 #
 # sysfs `iflink` reads (ndo_get_iflink, called without RTNL or RCU) race
 # changelink (which replaces and kfree_rcu()s the configuration) and
-# device deletion (ndo_uninit frees it): two readers loop over
+# device deletion (ndo_uninit frees it): a reader loops over
 # /sys/class/net/{xr,gr}/iflink while one loop changes the devices live
 # and another deletes and re-creates them.  Bounded by counts, not time.
 # Every value read must be the underlay's ifindex.  On Debian's kernels a
@@ -26,8 +26,8 @@ ip link set ul up
 ovl_dev_add ul xr gr
 ulidx=$(cat /sys/class/net/ul/ifindex)
 
-CHANGES=${IFLINK_CHANGES:-40}
-RECREATE=${IFLINK_RECREATE:-20}
+CHANGES=${IFLINK_CHANGES:-20}
+RECREATE=${IFLINK_RECREATE:-10}
 STOP=/tmp/iflink-race.stop
 rm -f "$STOP" /tmp/iflink-race.r*
 
@@ -38,25 +38,28 @@ mk()
 }
 check "devices" mk
 
-# reader DEV OUT: read DEV's iflink until told to stop; "reads bad" to OUT
+# reader OUT DEV...: read each DEV's iflink in turn until told to stop;
+# "reads bad" to OUT.  One reader only: a TCG guest has two vCPUs, and the
+# ip commands of the other loops must get one.
 reader()
 {
-	local dev=$1 out=$2 v n=0 bad=0 i
+	local out=$1 v n=0 bad=0 i dev
+	shift
 	for ((i = 0; i < 500000; i++)); do
 		[ -e "$STOP" ] && break
-		v=
-		read -r v 2>/dev/null <"/sys/class/net/$dev/iflink" || true
-		if [ -n "$v" ]; then
-			n=$((n + 1))
-			[ "$v" = "$ulidx" ] || bad=$((bad + 1))
-		fi
+		for dev in "$@"; do
+			v=
+			read -r v 2>/dev/null <"/sys/class/net/$dev/iflink" || true
+			if [ -n "$v" ]; then
+				n=$((n + 1))
+				[ "$v" = "$ulidx" ] || bad=$((bad + 1))
+			fi
+		done
 	done
 	echo "$n $bad" >"$out"
 }
-reader xr /tmp/iflink-race.r1 &
+reader /tmp/iflink-race.r1 xr gr &
 r1=$!
-reader gr /tmp/iflink-race.r2 &
-r2=$!
 
 (
 	for ((i = 1; i <= CHANGES; i++)); do
@@ -71,14 +74,13 @@ for ((i = 1; i <= RECREATE; i++)); do
 done
 wait $changer || true
 touch "$STOP"
-wait $r1 $r2 || true
+wait $r1 || true
 [ $rc = 0 ] || fail "delete/re-create loop failed at round $i"
 
 read -r n1 bad1 </tmp/iflink-race.r1
-read -r n2 bad2 </tmp/iflink-race.r2
-log "reads: xr $n1 ($bad1 wrong), gr $n2 ($bad2 wrong); $CHANGES changes, $RECREATE re-creations"
-[ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "a reader never read an iflink"
-[ "$bad1" = 0 ] && [ "$bad2" = 0 ] || fail "iflink read something else than the underlay's ifindex"
+log "reads: $n1 ($bad1 wrong); $CHANGES changes, $RECREATE re-creations"
+[ "$n1" -gt 0 ] || fail "the reader never read an iflink"
+[ "$bad1" = 0 ] || fail "iflink read something else than the underlay's ifindex"
 [ "$(cat /sys/class/net/xr/iflink)" = "$ulidx" ] || fail "xr iflink after the race"
 check "devices still work" ip link set xr type ovl-vxlan ttl 3
 check "rmmod" rmmod ovlnet
