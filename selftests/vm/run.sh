@@ -184,7 +184,7 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
 	nf_conntrack nf_tables nft_ct nft_queue nfnetlink_queue xfrm_user esp4
-	esp6 authenc echainiv seqiv geniv drbg jitterentropy_rng ctr cbc hmac
+	esp6 authenc echainiv seqiv geniv drbg jitterentropy_rng ctr cbc hmac sha512_generic
 	sha256_generic
 	)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
