@@ -294,7 +294,8 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
 	virtio_pci virtio_net netdevsim
 	nf_conntrack nf_tables nft_ct nft_queue nfnetlink_queue xfrm_user esp4
-	esp6 authenc echainiv seqiv geniv cbc hmac sha256_generic)
+	esp6 authenc echainiv seqiv geniv drbg jitterentropy_rng ctr cbc hmac
+	sha512_generic sha256_generic)
 # Extra modules for a test under development: OVLNET_EXTRA_MODULES="a b".
 read -r -a extra_mods <<<"${OVLNET_EXTRA_MODULES:-}"
 MODS+=("${extra_mods[@]}")
