@@ -23,17 +23,7 @@ check "modprobe ovlnet" modprobe ovlnet
 export TOPO_NO_IPV6=1
 topo_underlay 3
 
-for i in 1 2; do
-	j=$((3 - i))
-	check "h$i xA" ip -n h$i link add xA type ovl-vxlan id 100 \
-		local 192.0.2.$i remote 192.0.2.$j dev ul
-	check "h$i xG" ip -n h$i link add xG type ovl-gre key 200 \
-		local 192.0.2.$i remote 192.0.2.$j dev ul
-	topo_tenant_bridge h$i A xA
-	topo_tenant_bridge h$i G xG
-	topo_vm h$i A 10.1.0.$i/24 02:00:00:00:01:0$i
-	topo_vm h$i G 10.2.0.$i/24 02:00:00:00:02:0$i
-done
+topo_tenant_pair
 # the attacker
 check "h3 xA" ip -n h3 link add xA type ovl-vxlan id 100 local 192.0.2.3 remote 192.0.2.2 dev ul
 check "h3 xG" ip -n h3 link add xG type ovl-gre key 200 local 192.0.2.3 remote 192.0.2.2 dev ul

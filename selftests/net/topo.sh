@@ -106,6 +106,26 @@ topo_vm()
 	ip -n "$vm" link set eth0 up
 }
 
+# topo_tenant_pair: on the IPv4 underlay of topo_underlay, h1 and h2 each
+# get tenant A on xA (ovl-vxlan VNI 100) and tenant G on xG (ovl-gre key
+# 200) with the other host as remote, each bridged with one VM: A-hI
+# 10.1.0.I/24 02:00:00:00:01:0I and G-hI 10.2.0.I/24 02:00:00:00:02:0I.
+topo_tenant_pair()
+{
+	local i j
+	for i in 1 2; do
+		j=$((3 - i))
+		check "h$i xA" ip -n h$i link add xA type ovl-vxlan id 100 \
+			local 192.0.2.$i remote 192.0.2.$j dev ul
+		check "h$i xG" ip -n h$i link add xG type ovl-gre key 200 \
+			local 192.0.2.$i remote 192.0.2.$j dev ul
+		topo_tenant_bridge h$i A xA
+		topo_tenant_bridge h$i G xG
+		topo_vm h$i A 10.1.0.$i/24 02:00:00:00:01:0$i
+		topo_vm h$i G 10.2.0.$i/24 02:00:00:00:02:0$i
+	done
+}
+
 # rx_packets NS DEV: the device's received packet counter.
 rx_packets()
 {
