@@ -54,7 +54,8 @@ for t in A G; do
 	shows_remote $dev 192.0.2.2 || fail "$t: remote 192.0.2.2 no longer shown"
 	flood_has $dev 192.0.2.2 ||
 		{ bridge -n h1 fdb show dev $dev; fail "$t: old remote left the flood list"; }
-	flood_has $dev 192.0.2.3 || fail "$t: the appended destination went away"
+	flood_has $dev 192.0.2.3 ||
+		{ bridge -n h1 fdb show dev $dev; fail "$t: the appended destination went away"; }
 	check "$t: remove the appended destination" \
 		bridge -n h1 fdb del 00:00:00:00:00:00 dev $dev dst 192.0.2.3 via ul
 	nsx $vm ip neigh flush dev eth0
