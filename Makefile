@@ -5,8 +5,8 @@
 #   make                 module for KVER (default: running kernel, else newest
 #                        installed Debian headers) and the iproute2 plugins
 #   make check           deps + build for every target kernel + KUnit + VM
-#                        selftests on every target kernel + KUnit under
-#                        KASAN+UBSAN; last line
+#                        selftests on every target kernel + quick bench;
+#                        last line
 #                        "N passed, N failed"
 #   make check-debug     the debug kernel (KASAN, UBSAN, lockdep, PROVE_RCU,
 #                        kmemleak; built once into $(CACHE)/debug-kernel), the
@@ -18,6 +18,8 @@
 #   make deb             ovlnet-dkms and ovlnet-tools .debs into $(DEBOUT)
 #                        (dpkg-buildpackage from a clean export of HEAD's
 #                        tree plus the working tree's changes), then lintian
+#   make check-deb       the Debian packages: build, lintian, install (DKMS),
+#                        guest smoke test, purge (selftests/deb-test.sh)
 #   make check-kernels   the whole VM suite on the -rt and -cloud flavours
 
 SHELL := /bin/bash
@@ -30,7 +32,7 @@ export CACHE
 DEBOUT ?= $(TOP)/build/deb
 
 .PHONY: all module tools clean install deps check check-debug selftests kunit \
-	demo bench deb check-kernels \
+	demo bench deb check-deb check-kernels \
 	style sparse modules_install
 
 all: module tools
@@ -86,6 +88,10 @@ bench:
 deb:
 	$(TOP)/tools/deps.sh --quiet
 	$(TOP)/tools/make-deb.sh $(DEBOUT)
+
+check-deb:
+	$(TOP)/tools/deps.sh --quiet
+	$(TOP)/selftests/deb-test.sh
 
 check-kernels:
 	$(TOP)/tools/deps.sh --quiet
