@@ -221,7 +221,7 @@ if [ ${#KVERS[@]} -gt 0 ]; then
 	phase_start "vm selftests ${KVERS[*]}"
 	declare -A VMPID=() VMRC=()
 	for k in "${KVERS[@]}"; do
-		# the whole suite of one kernel on one host core: about 45 min,
+		# the whole suite of one kernel on one host core: about 30 min,
 		# more than the runner's default 1800 s
 		selftests/vm/run.sh --kver "$k" --timeout 3600 \
 			>"$CACHE/check-vm-$k.log" 2>&1 &
@@ -272,6 +272,6 @@ if [ -f selftests/bench/run.sh ]; then
 fi
 
 # Not here, to keep CI within its 90 minutes (the VM suites of both
-# kernels take about 45 of them): KUnit under KASAN+UBSAN (make
+# kernels take about 30 of them): KUnit under KASAN+UBSAN (make
 # check-debug runs it) and the Debian package test (make check-deb).
 summary
