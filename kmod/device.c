@@ -276,7 +276,8 @@ static void ovl_lower_mtu_changed(struct ovl_dev *ovl)
  * does (vxlan_handle_lowerdev_unregister()), a device whose lower device
  * is unregistered -- deleted, or moved to another namespace -- is deleted
  * with it: its route oif, multicast joins, iflink and MTU bound all name
- * that device.  RTNL.
+ * that device.  The other devices of the namespace forget the FDB
+ * destinations sent `via` it (`bridge fdb ... via DEV`).  RTNL.
  */
 static int ovl_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
@@ -290,8 +291,12 @@ static int ovl_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (!on || (event != NETDEV_UNREGISTER && event != NETDEV_CHANGEMTU))
 		return NOTIFY_DONE;
 	list_for_each_entry_safe(ovl, next, &on->devices, list) {
-		if (ovl->link != ldev->ifindex)
+		if (ovl->link != ldev->ifindex) {
+			if (event == NETDEV_UNREGISTER)
+				ovl_fdb_forget_ifindex(&ovl->fdb,
+						       ldev->ifindex);
 			continue;
+		}
 		if (event == NETDEV_CHANGEMTU)
 			ovl_lower_mtu_changed(ovl);
 		else

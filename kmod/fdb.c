@@ -739,8 +739,8 @@ static unsigned int ovl_entry_filter(struct ovl_fdb *fdb,
  * @fdb: the database
  * @f: which destinations go; an entry goes with its last destination
  *
- * The flood list is left alone, as the in-tree vxlan leaves its default
- * entry: its members are deleted one by one.
+ * The flood list is left alone unless @f->flood, as the in-tree vxlan
+ * leaves its default entry: its members are deleted one by one.
  *
  * Return: the number of destinations removed.
  */
@@ -754,7 +754,7 @@ unsigned int ovl_fdb_flush_filter(struct ovl_fdb *fdb,
 	rhashtable_walk_enter(&fdb->entries, &iter);
 	rhashtable_walk_start(&iter);
 	while ((e = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(e) || ovl_fdb_is_flood(e))
+		if (IS_ERR(e) || (ovl_fdb_is_flood(e) && !f->flood))
 			continue;
 		spin_lock_bh(&fdb->lock);
 		if (rhashtable_lookup_fast(&fdb->entries, e->mac,
@@ -765,6 +765,32 @@ unsigned int ovl_fdb_flush_filter(struct ovl_fdb *fdb,
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 	return removed;
+}
+
+static bool ovl_via_match(const struct ovl_fdb_entry *e,
+			  const struct ovl_fdb_dest *d, const void *arg)
+{
+	return d->remote->key.ifindex == *(const u32 *)arg;
+}
+
+/**
+ * ovl_fdb_forget_ifindex - an underlay device is gone
+ * @fdb: the database
+ * @ifindex: its index
+ *
+ * Every destination sent `via` that device goes, flood-list members
+ * included (each announced as flushed): the index may be reused by an
+ * unrelated device, which must never carry a tenant's traffic.
+ *
+ * Return: the number of destinations removed.
+ */
+unsigned int ovl_fdb_forget_ifindex(struct ovl_fdb *fdb, u32 ifindex)
+{
+	struct ovl_fdb_filter f = {
+		.match = ovl_via_match, .arg = &ifindex, .flood = true,
+	};
+
+	return ovl_fdb_flush_filter(fdb, &f);
 }
 
 /**

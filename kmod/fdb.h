@@ -163,6 +163,7 @@ struct ovl_fdb_filter {
 	bool (*match)(const struct ovl_fdb_entry *e,
 		      const struct ovl_fdb_dest *d, const void *arg);
 	const void *arg;		/* for @match; NULL @match: all */
+	bool flood;			/* the flood list's members too */
 };
 
 /*
@@ -227,6 +228,7 @@ bool ovl_fdb_ratelimit_allow(struct ovl_fdb_ratelimit *rl, unsigned long now,
 void ovl_fdb_set_ageing(struct ovl_fdb *fdb, unsigned long ageing);
 void ovl_fdb_reset_routes(struct ovl_fdb *fdb);
 bool ovl_fdb_knows_remote(struct ovl_fdb *fdb, const struct ovl_addr *ip);
+unsigned int ovl_fdb_forget_ifindex(struct ovl_fdb *fdb, u32 ifindex);
 
 static inline unsigned int ovl_fdb_count(const struct ovl_fdb *fdb)
 {

@@ -76,6 +76,7 @@ void ovl_outer_params(const struct ovl_cfg *cfg, struct sk_buff *skb,
 	p->ttl = cfg->ttl_inherit && in.ttl ? in.ttl : cfg->ttl;
 	if (!p->ttl && ovl_addr_multicast(&r->key.ip))
 		p->ttl = 1;
+	p->inner_df = in.df;
 	p->df = 0;
 	if (cfg->df == OVL_DF_SET || (cfg->df == OVL_DF_INHERIT && in.df))
 		p->df = htons(IP_DF);
@@ -300,7 +301,7 @@ static void ovl_pmtu_fill6(struct sk_buff *nskb, const struct sk_buff *skb,
  * receive side to the bridge and on to the sending VM.  Only untagged
  * IPv4/IPv6 frames are answered (like the in-tree drivers).
  */
-static void ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
+static bool ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
 			   unsigned int mtu)
 {
 	struct net_device *dev = ovl->dev;
@@ -315,13 +316,13 @@ static void ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
 	else if (skb->protocol == htons(ETH_P_IPV6))
 		v4 = false;
 	else
-		return;
+		return false;
 	if (skb_network_offset(skb) != ETH_HLEN ||
 	    !(v4 ? ovl_pmtu_reply4(skb, mtu, &r) : ovl_pmtu_reply6(skb, mtu, &r)))
-		return;
+		return false;
 	nskb = netdev_alloc_skb_ip_align(dev, ETH_HLEN + r.l3len + r.quote);
 	if (!nskb)
-		return;
+		return false;
 	skb_put(nskb, ETH_HLEN + r.l3len + r.quote);
 	skb_reset_mac_header(nskb);
 	skb_set_network_header(nskb, ETH_HLEN);
@@ -330,7 +331,7 @@ static void ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
 	if (skb_copy_bits(skb, skb_network_offset(skb),
 			  nskb->data + ETH_HLEN + r.l3len, r.quote)) {
 		kfree_skb(nskb);
-		return;
+		return false;
 	}
 	if (v4)
 		ovl_pmtu_fill4(nskb, skb, mtu, &r);
@@ -344,26 +345,30 @@ static void ovl_pmtu_reply(struct ovl_dev *ovl, struct sk_buff *skb,
 	nskb->ip_summed = CHECKSUM_NONE;
 	if (netif_rx(nskb) == NET_RX_SUCCESS)
 		dev_sw_netstats_rx_add(dev, ETH_HLEN + r.l3len + r.quote);
+	return true;
 }
 
 /*
- * With DF set on the outer header, a frame whose encapsulation
- * (@overhead: outer IP and tunnel headers) exceeds the path MTU cannot be
- * sent.  The inner sender learns the MTU it can use: a routed or local
- * sender through its route (like any router's next hop), a bridged one by
- * an ICMP/ICMPv6 error that looks as if it came from the inner
- * destination.  Without DF the outer packet is fragmented instead, and
- * nothing is checked.  Per packet this costs what the in-tree drivers'
- * skb_tunnel_check_pmtu() costs, and only with DF: one dst_mtu().
+ * A frame whose encapsulation (@overhead: outer IP and tunnel headers)
+ * exceeds the path MTU.  The inner sender learns the MTU it can use: a
+ * routed or local sender through its route (like any router's next hop),
+ * a bridged one by an ICMP/ICMPv6 error that looks as if it came from the
+ * inner destination.  With DF on the outer header the frame cannot be
+ * sent at all.  Without it, as with the in-tree drivers
+ * (skb_tunnel_check_pmtu()), only a bridged frame whose inner packet
+ * forbids fragmenting (IPv4 DF, IPv6) is answered and dropped; everything
+ * else goes out in outer fragments.  Outer fragments are the slow path
+ * (and a bulk TCP flow of a bridged VM whose MTU exceeds the device's
+ * would never leave it); the answer moves the VM's TCP to the right MSS
+ * at once.  Per packet this costs what skb_tunnel_check_pmtu() costs: one
+ * dst_mtu().
  */
 static bool ovl_too_big(struct ovl_dev *ovl, struct sk_buff *skb,
 			const struct dst_entry *dst, unsigned int overhead,
-			__be16 df)
+			const struct ovl_outer_params *p)
 {
 	unsigned int mtu;
 
-	if (!df)
-		return false;
 	mtu = dst_mtu(dst);
 	if (likely(skb->len + overhead <= mtu))
 		return false;
@@ -372,8 +377,11 @@ static bool ovl_too_big(struct ovl_dev *ovl, struct sk_buff *skb,
 	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
-	if (netif_is_any_bridge_port(ovl->dev))
-		ovl_pmtu_reply(ovl, skb, mtu);
+	if (!netif_is_any_bridge_port(ovl->dev))
+		return p->df;
+	if (!p->df)
+		return p->inner_df && ovl_pmtu_reply(ovl, skb, mtu);
+	ovl_pmtu_reply(ovl, skb, mtu);
 	return true;
 }
 
@@ -394,7 +402,7 @@ struct rtable *ovl_prepare4(struct ovl_dev *ovl,
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
 		return NULL;
 	}
-	if (ovl_too_big(ovl, skb, &rt->dst, overhead, p->df)) {
+	if (ovl_too_big(ovl, skb, &rt->dst, overhead, p)) {
 		ip_rt_put(rt);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
 		return NULL;
@@ -416,7 +424,7 @@ struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_ROUTE);
 		return NULL;
 	}
-	if (ovl_too_big(ovl, skb, dst, overhead, p->df)) {
+	if (ovl_too_big(ovl, skb, dst, overhead, p)) {
 		dst_release(dst);
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_TOO_BIG);
 		return NULL;

@@ -17,6 +17,7 @@ struct ovl_outer_params {
 	u8 tos;
 	u8 ttl;		/* 0: the route's default */
 	__be16 df;
+	bool inner_df;	/* the inner IP packet may not be fragmented */
 };
 
 netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev);

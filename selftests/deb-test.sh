@@ -44,8 +44,8 @@ tap() # rc what [details]
 finish() { echo "1..$n"; [ $failed -eq 0 ] && [ $n -gt 0 ]; exit $?; }
 say() { echo "deb-test: $*" >&2; }
 
-installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'; }
-present() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -qv 'not-installed$'; }
+installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep ' installed$' >/dev/null; }
+present() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -v 'not-installed$' >/dev/null; }
 
 # ---- 0. nothing of ours is installed (or only from an aborted run) -------
 for p in "${PKGS[@]}"; do

@@ -115,10 +115,10 @@ $C -d DRM -d SOUND -d WLAN -d WIRELESS -d CFG80211 -d USB_SUPPORT \
 	-d EXT4_FS -d ISO9660_FS -d AUTOFS_FS -d QUOTA -d KVM -d XEN \
 	-d DEBUG_INFO -e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF5 \
 	-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_BTF
-# (no iptables: the tests use none; ovlnet only needs NETFILTER hooks and
-# IPv6 defrag; no disk, NIC, firmware, power management or tracing either)
+# (no iptables: the tests use nft; no disk, NIC, firmware, power management
+# or tracing either)
 $C -d NETFILTER_XTABLES -d IP_NF_IPTABLES \
-	-d IP6_NF_IPTABLES -d NF_TABLES -d NETFILTER_NETLINK_LOG \
+	-d IP6_NF_IPTABLES -d NETFILTER_NETLINK_LOG \
 	-d IP_VS -d NETLABEL -d NET_9P -d 9P_FS -d VIRTIO_NET -d VIRTIO_BLK \
 	-d VIRTIO_CONSOLE -d HW_RANDOM -d EFI -d KEXEC -d CRASH_DUMP \
 	-d CPU_FREQ -d THERMAL -d HWMON -d WATCHDOG -d KPROBES -d FTRACE \
@@ -126,7 +126,14 @@ $C -d NETFILTER_XTABLES -d IP_NF_IPTABLES \
 	-d INPUT_MOUSE -d INPUT_KEYBOARD -d SECURITY -d PROFILING \
 	-d NETWORK_FILESYSTEMS -d MISC_FILESYSTEMS -d EXT2_FS -d EXT3_FS \
 	-d VFAT_FS -d MSDOS_FS -d PARPORT -d I2C -d SPI -d GPIOLIB -d MEDIA_SUPPORT \
-	-d IPV6_SIT -d IP_PNP -d NET_KEY -d XFRM_USER -d INET_ESP -d INET6_ESP
+	-d IPV6_SIT -d IP_PNP -d NET_KEY
+# --- a host like a production one (ovl_gre_host): nft with conntrack and
+# NFQUEUE, IPsec transport mode with cbc(aes)+hmac(sha256)
+$C -m NF_TABLES -e NF_TABLES_INET -m NFT_CT -m NFT_QUEUE \
+	-m NETFILTER_NETLINK_QUEUE -m XFRM_USER -m INET_ESP -m INET6_ESP \
+	-e CRYPTO_AES -e CRYPTO_CBC -e CRYPTO_HMAC -e CRYPTO_SHA256
+# --- netdevsim: its udp_tunnel_nic tables (ovl_udp_tunnel_nic)
+$C -e NET_DEVLINK -m NETDEVSIM
 # --- real NICs: virtio-net for the tests that declare "# vm: nics=N"
 # (ovl_realnic_interop), a module as on Debian (the guest loads it per test)
 $C -e VIRTIO -e VIRTIO_PCI -m VIRTIO_NET
@@ -157,7 +164,8 @@ for o in KASAN KASAN_GENERIC KASAN_INLINE UBSAN UBSAN_BOUNDS PROVE_LOCKING \
 	grep -qx "CONFIG_$o=y" .config || miss+=" $o"
 done
 for o in VETH BRIDGE VXLAN NET_IPGRE IPV6_GRE TUN GENEVE NET_SCH_HTB \
-	NET_CLS_FLOWER NET_ACT_MIRRED; do
+	NET_CLS_FLOWER NET_ACT_MIRRED NF_TABLES NFT_CT NFT_QUEUE XFRM_USER \
+	INET_ESP INET6_ESP NETDEVSIM; do
 	grep -qE "^CONFIG_$o=[ym]$" .config || miss+=" $o"
 done
 for o in PROVE_RCU_LIST VIRTIO_PCI; do

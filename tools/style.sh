@@ -25,7 +25,7 @@ if [ ! -x "$CP/scripts/checkpatch.pl" ]; then
 	mv "$CP.tmp" "$CP"
 fi
 
-mapfile -t files < <(cd "$TOP" && find kmod -type f \( -name '*.c' -o -name '*.h' \) | sort)
+mapfile -t files < <(cd "$TOP" && find kmod selftests/mod -type f \( -name '*.c' -o -name '*.h' \) | sort)
 if [ ${#files[@]} -eq 0 ]; then
 	echo "style: no C sources under kmod/ yet"
 	exit 0
@@ -45,6 +45,17 @@ for f in "${files[@]}"; do
 		rc=1
 	fi
 done
+# Selftests run under pipefail: a pipeline in the test's own shell whose
+# writer writes more than once (bridge, ip, tcpdump, dmesg...) and that
+# ends in `grep -q` or `head` fails by timing (SIGPIPE of the writer).
+# Exempt: lines inside a `bash -c "..."` string (no pipefail), `|| true`,
+# and single-write writers (echo, printf, here-strings).
+if bad=$(grep -nE '\| *(grep -[a-zA-Z]*q|head)\b' selftests/net/*.sh \
+	selftests/demo/*.sh | grep -vE 'bash -c|\|\| true|<<<|^[^:]+:[0-9]+:[[:space:]]*("|printf |echo )'); then
+	echo "$bad"
+	echo "style: selftests: a pipeline under pipefail ends in grep -q/head (see selftests/README.md)" >&2
+	rc=1
+fi
 if [ $rc -eq 0 ]; then
 	echo "style: ${#files[@]} files clean"
 else

@@ -815,6 +815,46 @@ static void ovl_fdb_flush_filter_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ovl_fdb_count(fdb), 1);
 }
 
+/*
+ * An underlay device goes away: every destination `via` it goes, the
+ * flood list's included; the same address via another device stays.
+ */
+static void ovl_fdb_forget_ifindex_test(struct kunit *test)
+{
+	struct ovl_fdb *fdb = ovl_test_fdb(test);
+	const struct ovl_remote_key *want[1];
+	struct ovl_remote_key k1, k1via, k2via;
+	u8 a[ETH_ALEN], b[ETH_ALEN];
+
+	ovl_test_mac(a, 1);
+	ovl_test_mac(b, 2);
+	ovl_test_key4(&k1, 1, 100);
+	k1via = k1;
+	k1via.ifindex = 7;
+	ovl_test_key4(&k2via, 2, 100);
+	k2via.ifindex = 7;
+
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1, OVL_FDB_STATIC, true,
+					  false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, a, &k1via, OVL_FDB_STATIC,
+					  true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, b, &k2via, 0, false, false, 0),
+			0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k1,
+					  OVL_FDB_STATIC, true, false, 0), 0);
+	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k2via,
+					  OVL_FDB_STATIC, true, false, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, ovl_fdb_forget_ifindex(fdb, 8), 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_forget_ifindex(fdb, 7), 3);
+	want[0] = &k1;
+	ovl_expect_dests(test, a, want, 1);
+	ovl_expect_dests(test, ovl_flood_mac, want, 1);
+	KUNIT_EXPECT_FALSE(test, ovl_test_has(fdb, b));
+	KUNIT_EXPECT_EQ(test, fdb->n_ageing, 0);
+	KUNIT_EXPECT_EQ(test, ovl_fdb_forget_ifindex(fdb, 7), 0);
+}
+
 /* The event bound: @burst at once, then @rate a second, on a fake clock. */
 static void ovl_fdb_ratelimit_test(struct kunit *test)
 {
@@ -1572,6 +1612,7 @@ static struct kunit_case ovl_fdb_cases[] = {
 	KUNIT_CASE(ovl_fdb_age_scan_cost_test),
 	KUNIT_CASE(ovl_fdb_events_test),
 	KUNIT_CASE(ovl_fdb_flush_filter_test),
+	KUNIT_CASE(ovl_fdb_forget_ifindex_test),
 	KUNIT_CASE(ovl_fdb_ratelimit_test),
 	KUNIT_CASE(ovl_fdb_resize_test),
 	KUNIT_CASE(ovl_fdb_lookup_flat_test),

@@ -136,7 +136,7 @@ for i in 1 3; do
 	agent_start h$i --ttl $TTL --macs
 done
 nsx A-h1 ping -c 1 -W 2 10.0.0.3 >/dev/null || true
-has_mac() { bridge -n "$1" fdb show dev "$2" | grep -q "^$3 dst $4 self"; }
+has_mac() { bridge -n "$1" fdb show dev "$2" | grep "^$3 dst $4 self" >/dev/null; }
 export -f has_mac
 check "h1 xA: VM h3's MAC from etcd" wait_until 60 has_mac h1 xA 02:00:00:00:00:03 192.0.2.3
 check "h3 xA: VM h1's MAC from etcd" wait_until 60 has_mac h3 xA 02:00:00:00:00:01 192.0.2.1

@@ -92,7 +92,7 @@ etcd_api()
 etcd_revision()
 {
 	etcd_api "$1" /v3/kv/range '{"key":"AA=="}' |
-		grep -o '"revision":"[0-9]*"' | head -n 1 | grep -o '[0-9]*'
+		grep -o '"revision":"[0-9]*"' | sed -n 1p | grep -o '[0-9]*'
 }
 
 # etcd_count N PREFIX: number of keys under PREFIX.

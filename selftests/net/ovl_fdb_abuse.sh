@@ -78,7 +78,7 @@ grow=$(($(slab) - slab0))
 # KASAN (make check-debug) parks freed objects in a quarantine of up to
 # 1/32 of memory and pads every object: bound the growth by that instead.
 limit=4096
-if dmesg | grep -q "KernelAddressSanitizer initialized"; then
+if dmesg | grep "KernelAddressSanitizer initialized" >/dev/null; then
 	limit=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) / 32 + 4096))
 fi
 log "Slab growth: $grow kB (limit $limit kB)"

@@ -162,9 +162,9 @@ for k in ox og; do
 		fail "$k: extern_learn entry shown as: $out"
 	grep -q "^$(mac $k 2) dst 192.0.2.2 state 0x42 flags 0x40 proto 11$" <<<"$out" ||
 		fail "$k: sticky entry shown as: $out"
-	bridge -n h1 fdb show dev $k | grep "$(mac $k 3)" | grep -v master | grep -q extern_learn ||
+	bridge -n h1 fdb show dev $k | grep "$(mac $k 3)" | grep -v master | grep extern_learn >/dev/null ||
 		fail "$k: bridge fdb show lacks extern_learn"
-	bridge -n h1 fdb show dev $k | grep "$(mac $k 2)" | grep -v master | grep -q sticky ||
+	bridge -n h1 fdb show dev $k | grep "$(mac $k 2)" | grep -v master | grep sticky >/dev/null ||
 		fail "$k: bridge fdb show lacks sticky"
 done
 log "ok: flags, state and NDA_PROTOCOL shown as set"
@@ -191,7 +191,7 @@ for spoof in 3:2 2:3; do
 		nsx "sp-$k" ping -c 2 -i 0.2 -W 1 "$(vm_ip $k 1)" >/dev/null 2>&1 || true
 		wait_for -t 5 bash -c "[ \$(xstat h1 $k learn_blocked) -gt $before ]" ||
 			fail "$k: a frame from $(mac $k $m) via h$via was not counted in learn_blocked"
-		nsx h1 "$E" dump $k | grep -q "^$(mac $k $m) dst 192.0.2.$m " ||
+		nsx h1 "$E" dump $k | grep "^$(mac $k $m) dst 192.0.2.$m " >/dev/null ||
 			fail "$k: learning moved $(mac $k $m): $(nsx h1 "$E" dump $k)"
 		ip netns del "sp-$k"
 	done

@@ -113,7 +113,7 @@ sleep 1
 check "rmmod ovlnet" rmmod ovlnet
 rmmod ip6_gre ip_gre 2>/dev/null || true
 rmmod gre 2>/dev/null || true
-lsmod | grep -q "^ip_gre" && fail "ip_gre still loaded"
+lsmod | grep "^ip_gre" >/dev/null && fail "ip_gre still loaded"
 check "modprobe ovlnet alone" modprobe ovlnet
 # ovl-gre receives through ip_gre (a module dependency) and ip6_gre (softdep)
 check "ip_gre came with it" bash -c "lsmod | grep -q '^ip_gre'"

@@ -53,7 +53,7 @@ isolated()
 	wait
 	for h in h1 h2; do
 		n=$(tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | wc -l)
-		tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | head -5
+		tcpdump -nn -r /tmp/$v-$h.pcap 2>/dev/null | sed -n 1,5p
 		[ "$n" -eq 0 ] || fail "$n frames of tenant $s reached tenant $v on $h"
 		log "ok: nothing of $s in $v-$h"
 	done

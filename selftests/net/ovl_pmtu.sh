@@ -9,8 +9,10 @@
 #    error handler) and lowers the outer route's PMTU;
 #  - with DF on the outer header, a frame too big for that PMTU is
 #    answered with ICMP Frag-Needed / ICMPv6 PTB to the VM;
-#  - without DF over IPv6 (routers never fragment) the sending host
-#    fragments the outer packet at the learned PMTU.
+#  - without DF on the outer header, a bridged frame whose inner packet
+#    may not be fragmented (IPv4 DF, any IPv6) is answered the same way,
+#    as by the in-tree vxlan (skb_tunnel_check_pmtu): TCP moves to the
+#    right MSS instead of riding in outer fragments.
 #
 #   T-h1 (VM) -- br-T -- xT          router r                 xT -- br-T -- T-h2 (VM)
 #               h1 ul 192.0.2.1 === ra | rb === ul 198.51.100.2 h2
@@ -96,6 +98,9 @@ for t in "V ovl-vxlan id 10 192.0.2.1 198.51.100.2 inherit" \
 	if [ "$name" = V6 ]; then
 		check "$name: h1 learned the outer PMTU" \
 			bash -c "ip -n h1 -6 route get 2001:db8:2::2 | grep -q 'mtu 1400'"
+		# 1400 - IPv6 40 - UDP 8 - VXLAN 8 - inner Ethernet 14
+		check "$name: the VM learned the path although df is unset" \
+			bash -c "ip -n $name-h1 route get 10.$n.0.2 | grep -q 'mtu 1330'"
 	fi
 	if [ "$name" = G ]; then
 		check "$name: the VM learned the path (ICMP from the tunnel)" \

@@ -197,6 +197,6 @@ r=$(udp_run /tmp/a4 A-h1 10.1.0.2 5201 6M)
 tc -n h2 -s filter show dev ovA parent ffff:
 in_band "A policed at h2" "$r" "$(goodput 2000 1428)" 10
 drops=$(tc -n h2 -s filter show dev ovA parent ffff: |
-	sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n 1)
+	sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | sed -n 1p)
 check "police dropped the excess: ${drops:-none}" [ "${drops:-0}" -gt 500 ]
 log PASS

@@ -16,7 +16,8 @@
 #    |- xm  ovl-vxlan id 12 group 239.1.1.1 (up)
 #    `- vx  in-tree vxlan id 13 (reference)
 #   d1 (dummy): moved to ns other -> xd (on d1) goes too
-#   xn  ovl-vxlan id 14, no dev: survives everything
+#   xn  ovl-vxlan id 14, no dev: survives everything; its FDB destinations
+#       `via d2` (dummy) go when d2 is deleted
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -70,6 +71,36 @@ check_fail "xv mtu 1351 refused" ip link set xv mtu 1351
 check "d0 mtu 1500" ip link set d0 mtu 1500
 [ "$(maxmtu xv)" = 1450 ] || fail "xv maxmtu $(maxmtu xv) after d0 mtu 1500"
 check "live change still works" ip link set xv type ovl-vxlan ttl 7
+
+# --- FDB destinations `via` a device that goes away ------------------------
+# xn (no dev) sends some destinations via d2: when d2 is deleted they go
+# (its index may be reused by an unrelated device), with RTM_DELNEIGH;
+# the same address without via stays.
+ip link add d2 type dummy
+ip link set d2 up
+M=02:00:00:00:aa:01
+check "xn: flood dest via d2" bridge fdb append 00:00:00:00:00:00 dev xn \
+	dst 192.0.2.7 via d2
+check "xn: $M via d2" bridge fdb add $M dev xn dst 192.0.2.7 via d2
+check "xn: $M also without via" bridge fdb append $M dev xn dst 192.0.2.7
+fdb_xn() { bridge fdb show dev xn; }
+check "shown via d2" bash -c "bridge fdb show dev xn | grep -q 'dst 192.0.2.7 via d2'"
+bridge monitor fdb >/tmp/via.mon 2>&1 &
+mon=$!
+sleep 0.5
+check "delete d2" ip link del d2
+sleep 0.5
+kill $mon 2>/dev/null || true
+wait $mon 2>/dev/null || true
+out=$(fdb_xn)
+log "after: $(tr '\n' ';' <<<"$out")"
+grep 'via' <<<"$out" >/dev/null && fail "destinations via the deleted d2 left"
+grep "^$M dst 192.0.2.7 " <<<"$out" >/dev/null || fail "$M without via went too"
+grep '^00:00:00:00:00:00 dst 192.0.2.2 ' <<<"$out" >/dev/null ||
+	fail "xn's own remote went"
+n=$(grep -c '^Deleted.*dst 192.0.2.7' /tmp/via.mon || true)
+log "RTM_DELNEIGH seen: $n ($(tr '\n' ';' </tmp/via.mon))"
+[ "$n" -ge 2 ] || fail "removal via d2 not announced (RTM_DELNEIGH: $n)"
 
 # --- the underlay goes away ----------------------------------------------
 check "d1 to ns other" ip link set d1 netns other

@@ -248,6 +248,27 @@ else
 	say "kmod/ has no sources yet; running without ovlnet.ko"
 fi
 
+# The selftests' own helper modules (selftests/mod: ovl_test_nic), built
+# against the same tree, W=1 and warning-free like ovlnet.ko.
+TEST_KOS=()
+build_test_mods()
+{
+	local kdir=${OVLNET_KDIR:-/lib/modules/$KVER/build} b=$CACHE/build/$KVER-testmod log
+	[ -f "$TOP/selftests/mod/Kbuild" ] && [ -e "$kdir/Makefile" ] || return 0
+	mkdir -p "$b"
+	cp -a "$TOP/selftests/mod/." "$b/"
+	log=$b/build.log
+	if ! flock "$b.lock" make -C "$kdir" M="$b" W=1 modules >"$log" 2>&1 ||
+		grep -qi 'warning:' "$log"; then
+		cat "$log" >&2
+		host_fail test-modules "selftests/mod did not build cleanly for $KVER"
+		return 0
+	fi
+	mapfile -t TEST_KOS < <(find "$b" -maxdepth 1 -name '*.ko' | sort)
+	say "test modules: ${TEST_KOS[*]##*/}"
+}
+build_test_mods
+
 PLUGINS=()
 if [ -n "$PLUGIN_DIR" ]; then
 	mapfile -t PLUGINS < <(find "$PLUGIN_DIR" -maxdepth 1 -name 'link_*.so' | sort)
@@ -434,6 +455,11 @@ if [ -n "$KO" ]; then
 	cp "$KO" "$ROOT$MODDIR/$KO_DIR/ovlnet.ko"
 	cp "$KO" "$DYN$MODDIR/$KO_DIR/ovlnet.ko"
 fi
+mkdir -p "$ROOT$MODDIR/extra" "$DYN$MODDIR/extra"
+for k in "${TEST_KOS[@]}"; do
+	cp "$k" "$ROOT$MODDIR/extra/"
+	cp "$k" "$DYN$MODDIR/extra/"
+done
 depmod -b "$ROOT" "$KVER"
 cp "$ROOT$MODDIR"/modules.* "$DYN$MODDIR/"
 
