@@ -9,7 +9,7 @@
 #   selftests/check-kernels.sh [--tests "a b"] [--kver KVER]...
 #
 # Per kernel: the module build (W=1, no warnings) and the suite (or the
-# given tests) in one guest.  Closing line "N passed, N failed, N skipped";
+# given tests) in one guest; the kernels at once.  Closing line "N passed, N failed, N skipped";
 # exit 0 only if nothing failed.
 set -uo pipefail
 
@@ -33,35 +33,45 @@ if [ ${#KVERS[@]} -eq 0 ]; then
 	echo "not ok - kernels: no -rt/-cloud headers installed (tools/deps.sh)"
 	failed=1
 fi
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
-for k in "${KVERS[@]}"; do
+# The kernels' guests run at once, one host core each (as in make check);
+# each kernel's output goes to $CACHE/check-kernels-KVER.log and is
+# printed when all are done.
+run_kernel() # KVER
+{
+	local k=$1 t0
 	t0=$(date +%s)
-	if "$TOP/tools/build-module.sh" "$k" >/dev/null; then
-		echo "ok - build $k"
-		passed=$((passed + 1))
-	else
+	if ! "$TOP/tools/build-module.sh" "$k" >/dev/null; then
 		echo "not ok - build $k # failed or warned"
-		failed=$((failed + 1))
-		FAILS+=("build $k")
-		continue
+		return 1
 	fi
+	echo "ok - build $k"
 	# The -rt guest is several times slower in TCG.
 	"$TOP/selftests/vm/run.sh" --kver "$k" --timeout 7200 --test-timeout 900 \
-		${TESTS:+--tests "$TESTS"} | tee "$OUT"
-	rc=${PIPESTATUS[0]}
-	c_ok=$(grep -cE '^ok .*' "$OUT" | tr -d ' ')
-	c_skip=$(grep -cE '^ok .*# SKIP' "$OUT" | tr -d ' ')
-	c_fail=$(grep -cE '^not ok ' "$OUT" | tr -d ' ')
+		${TESTS:+--tests "$TESTS"}
+	echo "=== $k: run.sh exit $? after $(($(date +%s) - t0))s ==="
+}
+declare -A PID
+for k in "${KVERS[@]}"; do
+	run_kernel "$k" >"$CACHE/check-kernels-$k.log" 2>&1 &
+	PID[$k]=$!
+	echo "$k: started (output in $CACHE/check-kernels-$k.log)"
+done
+for k in "${KVERS[@]}"; do
+	wait "${PID[$k]}" || true
+	OUT=$CACHE/check-kernels-$k.log
+	cat "$OUT"
+	c_ok=$(grep -acE '^ok ' "$OUT" | tr -d ' ')
+	c_skip=$(grep -acE '^ok .*# SKIP' "$OUT" | tr -d ' ')
+	c_fail=$(grep -acE '^not ok ' "$OUT" | tr -d ' ')
 	passed=$((passed + c_ok - c_skip))
 	skipped=$((skipped + c_skip))
 	failed=$((failed + c_fail))
-	while IFS= read -r l; do FAILS+=("${l#not ok }"); done < <(grep -E '^not ok ' "$OUT")
-	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+	while IFS= read -r l; do FAILS+=("${l#not ok }"); done < <(grep -aE '^not ok ' "$OUT")
+	if ! grep -aq "^=== $k: run.sh exit 0 " "$OUT" && [ "$c_fail" -eq 0 ]; then
 		failed=$((failed + 1))
-		FAILS+=("vm $k: run.sh exit $rc")
+		FAILS+=("vm $k: run.sh failed")
 	fi
-	echo "=== $k: $c_ok ok ($c_skip skipped), $c_fail failed in $(($(date +%s) - t0))s ==="
+	echo "=== $k: $c_ok ok ($c_skip skipped), $c_fail failed ==="
 done
 if [ ${#FAILS[@]} -gt 0 ]; then
 	echo "failures:"
