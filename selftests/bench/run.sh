@@ -15,6 +15,8 @@
 #   --kver K   only kernel K (repeatable; default: tools/kvers.sh targets)
 #   --publish  also copy the CSV files and plots into Documentation/perf/
 #              (the default for a full run, never for --quick)
+#   --no-publish  not even for a full run (a partial one, e.g. with
+#              OVLNET_BENCH_ARGS="... --parts fdb")
 #   --icount S the guests' clock (default 3: qemu -icount shift=3,sleep=off,
 #              guest time counts guest instructions, 8 ns each, so a rate is
 #              work per packet whatever the host's load; "off" for the
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--quick) QUICK=1; shift ;;
 	--kver) KVERS+=("$2"); shift 2 ;;
 	--publish) PUBLISH=1; shift ;;
+	--no-publish) PUBLISH=0; shift ;;
 	--icount) ICOUNT=$2; shift 2 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
 	esac
