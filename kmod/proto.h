@@ -151,4 +151,28 @@ static inline u16 ovl_hash_to_port(u32 hash, u16 low, u16 high)
 	return low + (u16)(((u64)hash * span) >> 32);
 }
 
+/*
+ * What happens to a frame whose encapsulation exceeds the path MTU, by
+ * the outer DF bit, whether the inner packet may be fragmented (IPv4 DF,
+ * IPv6: @inner_df) and whether the sender is a bridge port (it has no
+ * route to learn the MTU through).  Without outer DF this is the in-tree
+ * vxlan's rule (skb_tunnel_check_pmtu()).
+ */
+enum ovl_pmtu_action {
+	OVL_PMTU_SEND,		/* in outer fragments */
+	OVL_PMTU_DROP,		/* the sender learns through its route */
+	OVL_PMTU_ANSWER,	/* ICMP to the bridged sender, then drop */
+	OVL_PMTU_ANSWER_OR_SEND,/* the same; sent if it cannot be answered */
+};
+
+static inline enum ovl_pmtu_action ovl_pmtu_action(bool outer_df,
+						   bool inner_df, bool bridged)
+{
+	if (!bridged)
+		return outer_df ? OVL_PMTU_DROP : OVL_PMTU_SEND;
+	if (outer_df)
+		return OVL_PMTU_ANSWER;
+	return inner_df ? OVL_PMTU_ANSWER_OR_SEND : OVL_PMTU_SEND;
+}
+
 #endif /* _OVL_PROTO_H */

@@ -377,12 +377,19 @@ static bool ovl_too_big(struct ovl_dev *ovl, struct sk_buff *skb,
 	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
-	if (!netif_is_any_bridge_port(ovl->dev))
-		return p->df;
-	if (!p->df)
-		return p->inner_df && ovl_pmtu_reply(ovl, skb, mtu);
-	ovl_pmtu_reply(ovl, skb, mtu);
-	return true;
+	switch (ovl_pmtu_action(p->df, p->inner_df,
+				netif_is_any_bridge_port(ovl->dev))) {
+	case OVL_PMTU_SEND:
+		return false;
+	case OVL_PMTU_ANSWER_OR_SEND:
+		return ovl_pmtu_reply(ovl, skb, mtu);
+	case OVL_PMTU_ANSWER:
+		ovl_pmtu_reply(ovl, skb, mtu);
+		return true;
+	case OVL_PMTU_DROP:
+	default:
+		return true;
+	}
 }
 
 /*

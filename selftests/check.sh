@@ -26,6 +26,9 @@
 # Exit 1 if anything failed or nothing passed.
 set -euo pipefail
 
+# The whole script is one compound command: bash reads it completely
+# before running it, so editing this file during a run cannot break it.
+{
 DEBUG=0
 case "${1:-}" in
 --debug) DEBUG=1 ;;
@@ -275,3 +278,5 @@ fi
 # kernels take about 30 of them): KUnit under KASAN+UBSAN (make
 # check-debug runs it) and the Debian package test (make check-deb).
 summary
+}
+exit

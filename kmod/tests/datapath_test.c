@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the data path's pure rules in proto.h: RFC 6040 ECN
- * decapsulation and the VXLAN headroom/overhead arithmetic.
+ * decapsulation, the VXLAN headroom/overhead arithmetic and what a frame
+ * too big for the path gets.
  */
 
 #include <kunit/test.h>
@@ -73,10 +74,37 @@ static void ovl_vxlan_headroom_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1500 - OVL_VXLAN6_OVERHEAD, 1430);
 }
 
+/* A frame too big for the path: every (outer DF, inner DF, bridged). */
+static void ovl_pmtu_action_test(struct kunit *test)
+{
+	static const struct {
+		bool outer_df, inner_df, bridged;
+		enum ovl_pmtu_action want;
+	} t[] = {
+		{ false, false, false, OVL_PMTU_SEND },
+		{ false, true, false, OVL_PMTU_SEND },
+		{ true, false, false, OVL_PMTU_DROP },
+		{ true, true, false, OVL_PMTU_DROP },
+		{ false, false, true, OVL_PMTU_SEND },
+		{ false, true, true, OVL_PMTU_ANSWER_OR_SEND },
+		{ true, false, true, OVL_PMTU_ANSWER },
+		{ true, true, true, OVL_PMTU_ANSWER },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		KUNIT_EXPECT_EQ_MSG(test, ovl_pmtu_action(t[i].outer_df,
+							  t[i].inner_df,
+							  t[i].bridged),
+				    t[i].want, "outer df %d inner df %d bridged %d",
+				    t[i].outer_df, t[i].inner_df, t[i].bridged);
+}
+
 static struct kunit_case ovl_datapath_cases[] = {
 	KUNIT_CASE(ovl_ecn_decap_table_test),
 	KUNIT_CASE(ovl_ecn_decap_dscp_test),
 	KUNIT_CASE(ovl_vxlan_headroom_test),
+	KUNIT_CASE(ovl_pmtu_action_test),
 	{}
 };
 
