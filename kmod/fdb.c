@@ -43,6 +43,7 @@ int ovl_fdb_init(struct ovl_fdb *fdb)
 	INIT_DELAYED_WORK(&fdb->ageing_work, ovl_fdb_ageing_work);
 	INIT_LIST_HEAD(&fdb->ageing_list);
 	fdb->n_ageing = 0;
+	fdb->n_via = 0;
 	fdb->age_visited = 0;
 	fdb->notify = NULL;
 	spin_lock_init(&fdb->events.lock);
@@ -162,6 +163,8 @@ static void ovl_dest_free_rcu(struct rcu_head *head)
 
 static void ovl_dest_release(struct ovl_fdb *fdb, struct ovl_fdb_dest *d)
 {
+	if (d->remote->key.ifindex)
+		WRITE_ONCE(fdb->n_via, fdb->n_via - 1);
 	ovl_remote_put(fdb, d->remote);
 	call_rcu(&d->rcu, ovl_dest_free_rcu);
 }
@@ -180,6 +183,8 @@ static int ovl_dest_prepend(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 		kfree(d);
 		return -ENOMEM;
 	}
+	if (key->ifindex)
+		WRITE_ONCE(fdb->n_via, fdb->n_via + 1);
 	d->config = config;
 	if (tag)
 		d->tag = *tag;
@@ -790,6 +795,9 @@ unsigned int ovl_fdb_forget_ifindex(struct ovl_fdb *fdb, u32 ifindex)
 		.match = ovl_via_match, .arg = &ifindex, .flood = true,
 	};
 
+	/* every device of the namespace is asked on every unregistration */
+	if (!READ_ONCE(fdb->n_via))
+		return 0;
 	return ovl_fdb_flush_filter(fdb, &f);
 }
 

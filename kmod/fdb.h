@@ -183,6 +183,10 @@ struct ovl_fdb {
 	struct delayed_work ageing_work;
 	struct list_head ageing_list;	/* entries that can age; @lock */
 	unsigned int n_ageing;		/* on @ageing_list; @lock */
+	unsigned int n_via;		/* destinations with a `via` ifindex;
+					 * written under @lock, read with
+					 * READ_ONCE
+					 */
 	u64 age_visited;		/* entries the scans looked at; @lock */
 	ovl_fdb_notify_t notify;	/* NULL: none; set before use */
 	struct ovl_fdb_ratelimit events;

@@ -845,8 +845,10 @@ static void ovl_fdb_forget_ifindex_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ovl_fdb_add(fdb, ovl_flood_mac, &k2via,
 					  OVL_FDB_STATIC, true, false, 0), 0);
 
+	KUNIT_EXPECT_EQ(test, fdb->n_via, 3);
 	KUNIT_EXPECT_EQ(test, ovl_fdb_forget_ifindex(fdb, 8), 0);
 	KUNIT_EXPECT_EQ(test, ovl_fdb_forget_ifindex(fdb, 7), 3);
+	KUNIT_EXPECT_EQ(test, fdb->n_via, 0);
 	want[0] = &k1;
 	ovl_expect_dests(test, a, want, 1);
 	ovl_expect_dests(test, ovl_flood_mac, want, 1);
