@@ -9,8 +9,8 @@
 #   selftests/check-kernels.sh [--tests "a b"] [--kver KVER]...
 #
 # Per kernel: the module build (W=1, no warnings) and the suite (or the
-# given tests) in one guest; the kernels at once.  Closing line "N passed, N failed, N skipped";
-# exit 0 only if nothing failed.
+# given tests) in one guest; the kernels at once.  Closing line
+# "N passed, N failed, N skipped"; exit 0 only if nothing failed.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
