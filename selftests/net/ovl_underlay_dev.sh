@@ -83,16 +83,17 @@ check "xn: flood dest via d2" bridge fdb append 00:00:00:00:00:00 dev xn \
 	dst 192.0.2.7 via d2
 check "xn: $M via d2" bridge fdb add $M dev xn dst 192.0.2.7 via d2
 check "xn: $M also without via" bridge fdb append $M dev xn dst 192.0.2.7
-fdb_xn() { bridge fdb show dev xn; }
 check "shown via d2" bash -c "bridge fdb show dev xn | grep -q 'dst 192.0.2.7 via d2'"
 bridge monitor fdb >/tmp/via.mon 2>&1 &
 mon=$!
-sleep 0.5
+# subscribed: its netlink socket exists and it sleeps waiting for events
+check "bridge monitor listening" wait_for -t 10 bash -c \
+	"ls -l /proc/$mon/fd | grep -q socket && grep -q '^State:.*S' /proc/$mon/status"
 check "delete d2" ip link del d2
-sleep 0.5
+wait_for -t 10 bash -c "[ \$(grep -c '^Deleted.*dst 192.0.2.7' /tmp/via.mon) -ge 2 ]" || true
 kill $mon 2>/dev/null || true
 wait $mon 2>/dev/null || true
-out=$(fdb_xn)
+out=$(bridge fdb show dev xn)
 log "after: $(tr '\n' ';' <<<"$out")"
 grep 'via' <<<"$out" >/dev/null && fail "destinations via the deleted d2 left"
 grep "^$M dst 192.0.2.7 " <<<"$out" >/dev/null || fail "$M without via went too"
