@@ -20,7 +20,7 @@
 #   flood_list NS DEV             the flood list's destinations, sorted
 #   flood_expect HOST FAMILY N... the expected flood list of HOST: the
 #                                 others among hosts N... (family 4 or 6)
-#   wait_flood -t SEC NS DEV "LIST"   until flood_list equals LIST
+#   wait_flood [-t] SEC NS DEV "LIST" until flood_list equals LIST
 #   now                           the guest clock, seconds (float)
 
 # ETCD_N=1 (set before sourcing) runs a one-member cluster: the same code
@@ -119,6 +119,10 @@ etcd_healthy() # [N]: member N (default: any) answers /health true
 etcd_cluster_setup()
 {
 	local n
+	# A guest runs several agent tests in turn: nothing of an earlier one
+	# (etcd's data and leases, the agents' state files, which are keyed by
+	# a netns inode that a new namespace may reuse, their logs) may leak in.
+	rm -rf /tmp/etcd-e* /tmp/agent-*.log /run/ovlnet-agent
 	for ((n = 1; n <= ETCD_N; n++)); do
 		ns_create e$n
 		ip link add ul netns e$n type veth peer name pe$n netns sw ||
@@ -194,7 +198,8 @@ flood_is()
 
 wait_flood()
 {
-	local t=$2 ns=$3 dev=$4 want=$5
+	[ "$1" = -t ] && shift
+	local t=$1 ns=$2 dev=$3 want=$4
 	wait_until "$t" flood_is "$ns" "$dev" "$want" >/dev/null 2>&1 && return 0
 	log "$ns $dev flood list: '$(flood_list "$ns" "$dev")', want '$want'"
 	return 1
