@@ -10,7 +10,7 @@
 # deleted after the agents started; a VTEP whose local address comes and
 # goes on the underlay; --status; --once; --macs installs remote MACs.
 #
-#                  e1 192.0.2.201  (etcd, :2379; _ovl_agent_etcd runs
+#                  e1 192.0.2.201  (etcd, :2379; ovl_agent_etcd runs
 #                          |        the 3-member cluster and its faults)
 #                          sw  (underlay switch)
 #          /        /      |      \        \       \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ovlnet-agent under faults of its own and of etcd's history (etcd itself
-# failing: _ovl_agent_etcd):
+# failing: ovl_agent_etcd):
 #  1. etcd unreachable at start: the agents say so, retry with backoff,
 #     touch nothing, and sync once etcd is up;
 #  2. an agent killed (SIGKILL): its VTEP leaves every peer's flood list
