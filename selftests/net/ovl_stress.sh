@@ -59,8 +59,8 @@ for i in 1 2; do
 		"not ether src 02:00:00:00:03:01 and not ether src 02:00:00:00:03:02" 2>/dev/null &
 	caps+=($!)
 done
-check "A pings" wait_for -t 10 nsx A-h1 ping -c 1 -W 1 10.1.0.2
-check "G pings" wait_for -t 10 nsx G-h1 ping -c 1 -W 1 10.2.0.2
+check "A pings" wait_for -t 30 nsx A-h1 ping -c 1 -W 1 10.1.0.2
+check "G pings" wait_for -t 30 nsx G-h1 ping -c 1 -W 1 10.2.0.2
 
 END=$((SECONDS + SECS))
 bg=()
@@ -149,7 +149,7 @@ nsdel()
 		sleep 0.5
 		if [ $((n % 4)) -lt 2 ]; then
 			ip netns del $u
-			wait_for -t 5 bash -c "! ip -n $d link show xQ" >/dev/null 2>&1 ||
+			wait_for -t 30 bash -c "! ip -n $d link show xQ" >/dev/null 2>&1 ||
 				{ echo "xQ outlived its underlay netns"; exit 1; }
 			wait
 			ip netns del $d
@@ -190,8 +190,8 @@ for i in 1 2; do
 	[ "$n" -eq 0 ] || fail "$n foreign frames reached the silent tenant S on h$i"
 	log "ok: nothing foreign in tenant S on h$i"
 done
-check "A pings after the storm" wait_for -t 10 nsx A-h1 ping -c 1 -W 1 10.1.0.2
-check "G pings after the storm" wait_for -t 10 nsx G-h1 ping -c 1 -W 1 10.2.0.2
+check "A pings after the storm" wait_for -t 30 nsx A-h1 ping -c 1 -W 1 10.1.0.2
+check "G pings after the storm" wait_for -t 30 nsx G-h1 ping -c 1 -W 1 10.2.0.2
 
 # rmmod / modprobe under traffic
 for r in 1 2 3; do
@@ -206,8 +206,8 @@ for r in 1 2 3; do
 	wait "${tr[@]}" || true
 	check "modprobe ($r)" modprobe ovlnet
 	check "re-create ($r)" mkdevs
-	check "A pings again ($r)" wait_for -t 10 nsx A-h1 ping -c 1 -W 1 10.1.0.2
-	check "G pings again ($r)" wait_for -t 10 nsx G-h1 ping -c 1 -W 1 10.2.0.2
+	check "A pings again ($r)" wait_for -t 30 nsx A-h1 ping -c 1 -W 1 10.1.0.2
+	check "G pings again ($r)" wait_for -t 30 nsx G-h1 ping -c 1 -W 1 10.2.0.2
 done
 for i in 1 2; do ip -n h$i link del xA; ip -n h$i link del xG; done
 check "refcount 0" bash -c "[ \$(cat /sys/module/ovlnet/refcnt) = 0 ]"

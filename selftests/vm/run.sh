@@ -646,7 +646,9 @@ else
 			why=$(grep -a '^SKIP:' /tmp/out | tail -n 1 | sed 's/^SKIP: *//')
 			res "ok $n $t # SKIP ${why:-no reason given}" ;;
 		124 | 137) res "not ok $n $t # TIMEOUT after $(cat /tmp/tt)s" ;;
-		*) res "not ok $n $t # exit $rc, time ${dur}s" ;;
+		*)
+			why=$(grep -a '^FAIL:' /tmp/out | tail -n 1 | cut -c1-200)
+			res "not ok $n $t # exit $rc, time ${dur}s${why:+: $why}" ;;
 		esac
 		# Leftovers from a test must not leak into the next one.
 		for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
