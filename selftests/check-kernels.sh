@@ -15,6 +15,8 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
+# shellcheck source=selftests/tap_lib.sh
+. "$TOP/selftests/tap_lib.sh"
 export CACHE
 TESTS=
 KVERS=()
@@ -60,18 +62,12 @@ for k in "${KVERS[@]}"; do
 	wait "${PID[$k]}" || true
 	OUT=$CACHE/check-kernels-$k.log
 	cat "$OUT"
-	c_ok=$(grep -acE '^ok ' "$OUT" | tr -d ' ')
-	c_skip=$(grep -acE '^ok .*# SKIP' "$OUT" | tr -d ' ')
-	c_fail=$(grep -acE '^not ok ' "$OUT" | tr -d ' ')
-	passed=$((passed + c_ok - c_skip))
-	skipped=$((skipped + c_skip))
-	failed=$((failed + c_fail))
-	while IFS= read -r l; do FAILS+=("${l#not ok }"); done < <(grep -aE '^not ok ' "$OUT")
+	count_tap "$OUT"
 	if ! grep -aq "^=== $k: run.sh exit 0 " "$OUT" && [ "$c_fail" -eq 0 ]; then
 		failed=$((failed + 1))
 		FAILS+=("vm $k: run.sh failed")
 	fi
-	echo "=== $k: $c_ok ok ($c_skip skipped), $c_fail failed ==="
+	echo "=== $k: $c_ok passed, $c_fail failed, $c_skip skipped ==="
 done
 if [ ${#FAILS[@]} -gt 0 ]; then
 	echo "failures:"

@@ -37,6 +37,9 @@ case "${1:-}" in
 esac
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# count_tap: the TAP result lines of a sub-runner's output file
+# shellcheck source=selftests/tap_lib.sh
+. "$TOP/selftests/tap_lib.sh"
 cd "$TOP"
 CACHE=${CACHE:-${OVLNET_CACHE:-$HOME/.cache/ovlnet}}
 export CACHE
@@ -56,26 +59,6 @@ result() # ok|fail|skip name [reason]
 	skip) skipped=$((skipped + 1)); echo "ok - $2 # SKIP ${3:-}" ;;
 	*) failed=$((failed + 1)); FAILS+=("$2${3:+ ($3)}"); echo "not ok - $2${3:+ # $3}" ;;
 	esac
-}
-
-# Count the TAP result lines of a sub-runner's output file.
-count_tap() # file -> sets c_ok c_fail c_skip, adds failures to FAILS
-{
-	local l
-	c_ok=0 c_fail=0 c_skip=0
-	while IFS= read -r l; do
-		case "$l" in
-		"not ok"*)
-			c_fail=$((c_fail + 1))
-			FAILS+=("$(sed -E 's/^not ok +[0-9-]* *//' <<<"$l")")
-			;;
-		ok*"# SKIP"* | ok*"# skip"*) c_skip=$((c_skip + 1)) ;;
-		"ok "*) c_ok=$((c_ok + 1)) ;;
-		esac
-	done < <(grep -aE '^(not ok|ok)( |$)' "$1" || true)
-	passed=$((passed + c_ok))
-	failed=$((failed + c_fail))
-	skipped=$((skipped + c_skip))
 }
 
 phase_start() { P_NAME=$1; P_T0=$(date +%s); echo; echo "=== $1 ==="; }
