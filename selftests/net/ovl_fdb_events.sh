@@ -214,11 +214,19 @@ P=/sys/module/ovlnet/parameters
 echo 5 >$P/fdb_event_rate
 echo 5 >$P/fdb_event_burst
 for k in ox og; do
-	n0=$(grep -c "^$k new " $EV || true)
 	ev0=$(xstat h1 $k fdb_events) sup0=$(xstat h1 $k fdb_events_suppressed) l0=$(xstat h1 $k learned)
 	out=$(nsx $k-h2 "$B" macflood eth0 1000 $((NUM[$k] + 1)))
 	wait_for -t 20 bash -c "[ \$(xstat h1 $k learned) -ge $((l0 + 1000)) ]" ||
 		fail "$k: learned $(($(xstat h1 $k learned) - l0)) of 1000 ($out)"
+	# The listener's lines for the flood's own MACs (02:SEED:...): events
+	# sent just before this window (a VM's relearn) may still be on their
+	# way to the listener, so its whole count cannot be compared.
+	fm="^$k new 02:$(printf %02x $((NUM[$k] + 1))):"
+	nf=-1
+	while [ "$nf" != "$(grep -c "$fm" $EV || true)" ]; do
+		nf=$(grep -c "$fm" $EV || true)
+		sleep 1
+	done
 	ev1=$(xstat h1 $k fdb_events) sup1=$(xstat h1 $k fdb_events_suppressed) l1=$(xstat h1 $k learned)
 	# Every learn is sent or suppressed.  The window may also hold an
 	# event that is not one of the flood's learns (seen once: 1001 for
@@ -227,9 +235,9 @@ for k in ox og; do
 	[ $tot -ge $((l1 - l0)) ] && [ $tot -le $((l1 - l0 + 2)) ] ||
 		fail "$k: $((ev1 - ev0)) events + $((sup1 - sup0)) suppressed, $((l1 - l0)) learned"
 	[ $((sup1 - sup0)) -gt 0 ] || fail "$k: a 1000-MAC flood at 5 events/s suppressed nothing ($out)"
-	wait_for -t 5 bash -c "[ \$(grep -c '^$k new ' $EV) -ge $((n0 + ev1 - ev0)) ]" || true
-	n1=$(grep -c "^$k new " $EV || true)
-	[ $((n1 - n0)) = $((ev1 - ev0)) ] || fail "$k: listener got $((n1 - n0)) events, fdb_events says $((ev1 - ev0))"
+	# every flood event sent reached the listener (up to the same 2 others)
+	[ $nf -le $((ev1 - ev0)) ] && [ $nf -ge $((ev1 - ev0 - 2)) ] ||
+		fail "$k: listener got $nf events for the flood's MACs, fdb_events says $((ev1 - ev0))"
 	log "ok: $k: MAC flood of 1000: $((ev1 - ev0)) events sent, $((sup1 - sup0)) suppressed ($out)"
 done
 # l2miss draws on the same bucket
