@@ -57,6 +57,8 @@ static void ovl_learn(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 {
 	struct ovl_remote_key key = {};
 
+	/* ovl_fdb_learn() takes fdb->lock without _bh: BHs must be off */
+	lockdep_assert_in_softirq();
 	key.ip = o->src;
 	key.port = ovl->kind->id == OVL_KIND_VXLAN ? cfg->port : 0;
 	key.id = cfg->id;

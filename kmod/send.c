@@ -451,6 +451,8 @@ static bool ovl_bum_allowed(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
 
 	if (!cfg->bumlimit)
 		return true;
+	/* b->lock is taken without _bh: xmit runs with BHs off */
+	lockdep_assert_in_softirq();
 	spin_lock(&b->lock);
 	b->tokens = min(cap, b->tokens + (u64)(now - b->last) * cfg->bumlimit);
 	b->last = now;
