@@ -234,16 +234,26 @@ if [ ${#KVERS[@]} -gt 0 ]; then
 	phase_end
 fi
 
-for k in "${FLAVOURS[@]}"; do
-	phase_start "vm smoke $k"
-	rc=0
-	selftests/vm/run.sh --kver "$k" --tests ovl_smoke | tee "$OUT" || rc=${PIPESTATUS[0]}
-	count_tap "$OUT"
-	if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-		result fail "vm smoke $k" "selftests/vm/run.sh exit $rc"
-	fi
+# the flavours' smoke guests at once, one core each
+if [ ${#FLAVOURS[@]} -gt 0 ]; then
+	phase_start "vm smoke ${FLAVOURS[*]}"
+	declare -A SMPID=()
+	for k in "${FLAVOURS[@]}"; do
+		selftests/vm/run.sh --kver "$k" --tests ovl_smoke \
+			>"$CACHE/check-smoke-$k.log" 2>&1 &
+		SMPID[$k]=$!
+	done
+	for k in "${FLAVOURS[@]}"; do
+		rc=0
+		wait "${SMPID[$k]}" || rc=$?
+		cat "$CACHE/check-smoke-$k.log"
+		count_tap "$CACHE/check-smoke-$k.log"
+		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+			result fail "vm smoke $k" "selftests/vm/run.sh exit $rc"
+		fi
+	done
 	phase_end
-done
+fi
 
 if [ -f selftests/bench/run.sh ]; then
 	phase_start "bench (quick)"

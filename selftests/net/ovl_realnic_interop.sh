@@ -9,7 +9,7 @@
 # Cases, IPv4 and IPv6 underlay each: ovl-vxlan <-> vxlan without and with
 # udpcsum, ovl-vxlan <-> ovl-vxlan udpcsum, ovl-gre <-> gretap (ip6gretap
 # over IPv6) without and with csum, ovl-gre <-> ovl-gre csum.  Each: pings
-# (full-size DF too) and 2 MiB over TCP each way at once that must arrive
+# (full-size DF too) and 2 MiB over TCP each way in turn that must arrive
 # intact, with every checksum/error counter unchanged on both sides: the
 # *InCsumErrors of every namespace's IPv4/IPv6 MIBs, the ovl devices'
 # rx_bad_csum (ethtool -S), the tunnel devices' and NICs' rx/tx error
@@ -86,7 +86,7 @@ tunnel_args()
 }
 
 # pair T FAMILY KIND1 KIND2 CSUM: case T, tunnel t0 of KIND1 on h1 and of
-# KIND2 on h2, in the tenant bridges.  TCP runs both ways at once: SIZE
+# KIND2 on h2, in the tenant bridges.  TCP runs each way in turn: SIZE
 # bytes from each VM to the other's busybox nc, compared byte for byte.
 pair()
 {
@@ -123,15 +123,15 @@ pair()
 		wait_for -t 10 listening "T-h$i" $PORT >/dev/null ||
 			fail "$t: T-h$i: nc is not listening"
 	done
+	# One direction, then the other.  (Both at once, with both NICs'
+	# rings full in both directions, once wedged qemu 7.2's emulated
+	# NICs: "NETDEV WATCHDOG: ... transmit queue 0 timed out" on the
+	# virtio NIC, and the in-tree vxlan reference then hung as well.)
 	t0=$EPOCHREALTIME
 	for i in 1 2; do
-		ip netns exec "T-h$i" timeout 60 \
-			bash -c "cat $SRC >/dev/tcp/10.6.0.$((3 - i))/$PORT" &
-		spid[i]=$!
-	done
-	for i in 1 2; do
 		j=$((3 - i))
-		if ! wait "${spid[i]}"; then
+		if ! ip netns exec "T-h$i" timeout 60 \
+			bash -c "cat $SRC >/dev/tcp/10.6.0.$j/$PORT"; then
 			kill "${rpid[j]}" 2>/dev/null || true
 			bad+=("TCP h$i->h$j: the sender did not finish in 60 s")
 		fi
@@ -148,7 +148,7 @@ pair()
 	m=${bad[-1]#retransmitted }
 	unset 'bad[-1]'
 	t0=$(((${t1/./} - ${t0/./}) / 100000))
-	log "$t: TCP both ways at once $((t0 / 10)).$((t0 % 10)) s," \
+	log "$t: TCP each way in turn $((t0 / 10)).$((t0 % 10)) s," \
 		"$m segments retransmitted;" \
 		"$(grep -c . /tmp/realnic.after) counters watched;" \
 		"$(grep -E '^h[12]/t0/rx_bad_csum ' /tmp/realnic.after | tr '\n' ' ')"
