@@ -662,14 +662,21 @@ part_agent()
 		emit "$c" ag_cpu_per_agent_s 1 "$b"
 		# trouble the agents logged: leases lapsed, etcd slow or away
 		emit "$c" ag_log_trouble 1 "$(cat /tmp/agent-a*.log | grep -cE 'expired|unreachable|keeping the current|timed out|resync' || true)"
+		# what the agents said, by kind (numbers and names blanked)
+		cat /tmp/agent-a*.log | cut -d' ' -f3- |
+			sed -E 's/[0-9a-f]{8,}/L/g; s/[0-9]+(\.[0-9]+)?/N/g; s/x[N]+:/xN:/' |
+			sort | uniq -c | sort -rn | sed -n '1,25p' | sed 's/^/  agent log: /' || true
 		emit "$c" ag_rss_kb 1 "$(for ((i = 1; i <= H; i++)); do
 			awk '$1 == "VmRSS:" { print $2 }' "/proc/${pids[i]}/status" 2>/dev/null
 			done | awk '{ s += $1 } END { printf "%.0f", s / NR }')"
 		log "agent: etcd at convergence: $(grep -v ' 0.000$' /tmp/ag-md | tr '\n' ' ')"
-		# at rest: AG_IDLE s of keepalives (and nothing else, ideally)
+		# at rest: AG_IDLE s of keepalives (and nothing else, ideally),
+		# from a fresh snapshot (the checks above took their time)
+		ag_metrics /tmp/ag-m1
+		t0=$(now)
 		sleep "$AG_IDLE"
 		ag_metrics /tmp/ag-m2
-		awk -v w="$AG_IDLE" 'NR == FNR { a[$1] = $2; next }
+		awk -v w="$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')" 'NR == FNR { a[$1] = $2; next }
 			$1 ~ /^rpc_/ { r += $2 - a[$1] }
 			$1 == "etcd_debugging_mvcc_events_total" { e = $2 - a[$1] }
 			$1 == "etcd_debugging_lease_renewed_total" { k = $2 - a[$1] }
