@@ -443,7 +443,8 @@ ag_flood_count() # host: flood entries over all its devices
 # ag_tod: the guest's time of day in seconds (the agents' log stamps)
 ag_tod() { date +%H:%M:%S.%N | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }'; }
 # ag_wait PATTERN N T0 LIMIT HOST...: until the log of every HOST has N
-# lines with PATTERN (": flood list + " / " - "), reading the logs once a
+# lines with PATTERN (": flood list + ", ": flood list - ADDR") logged
+# since T0 (ag_tod seconds), reading the logs once a
 # second (one awk; the agents' own work is not slowed by netlink dumps).
 # Prints, sorted, each host's time of its last such line minus T0 (ag_tod
 # seconds); the hosts still short when LIMIT s passed are left in AG_LATE.
@@ -460,14 +461,17 @@ ag_wait()
 		for i in "${AG_LATE[@]}"; do files+=("/tmp/agent-a$i.log"); done
 		awk -v pat="$pat" -v want="$want" -v t0="$t0" '
 			index($0, pat) {
-				n[FILENAME]++
+				# only lines logged since T0
 				split($1, t, ":")
-				last[FILENAME] = t[1] * 3600 + t[2] * 60 + t[3]
+				d = t[1] * 3600 + t[2] * 60 + t[3] - t0
+				if (d < -43200) d += 86400	# midnight
+				if (d < 0) next
+				n[FILENAME]++
+				last[FILENAME] = d
 			}
 			END {
 				for (f in n) if (n[f] >= want) {
-					d = last[f] - t0
-					if (d < -43200) d += 86400	# midnight
+					d = last[f]
 					h = f
 					gsub(/.*agent-a|[.]log$/, "", h)
 					printf "%s %.2f\n", h, d
@@ -696,7 +700,7 @@ part_agent()
 		t0s=$(ag_tod)
 		kill -9 "${pids[H]}" 2>/dev/null
 		wait "${pids[H]}" 2>/dev/null || true
-		ag_wait ": flood list - " "$T" "$t0s" $((300 + 5 * H)) $(seq 1 $((H - 1))) >/tmp/ag-times
+		ag_wait ": flood list - $(ag_addr "$H")" "$T" "$t0s" $((300 + 5 * H)) $(seq 1 $((H - 1))) >/tmp/ag-times
 		mapfile -t done_at </tmp/ag-times
 		if [ ${#AG_LATE[@]} -gt 0 ]; then
 			miss "$c" ag_leave 0 "${#AG_LATE[@]} host(s) still list a$H"
