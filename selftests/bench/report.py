@@ -204,6 +204,8 @@ def report(kvers, vals, args):
                              fmt(_higher_gain(vals, k, 'fs', 'fb', 'age_visited'))])
             table(rows, out)
 
+        agent_table(vals, k, out)
+
         prof = [c for c in TRAFFIC if stat(vals, k, c, 'fn_per_ping')]
         if prof:
             out.append('')
@@ -240,6 +242,78 @@ def report(kvers, vals, args):
     out.append('## targets (ratio >1 = ovl better; latency compares p50)')
     out.extend(verdicts)
     return out
+
+
+AGENT_ROWS = [  # metric, label, scale
+    ('ag_hosts', 'simulated hosts (agents)', 1),
+    ('ag_tenants', 'tenants per host (ovl-vxlan devices)', 1),
+    ('ag_devices', 'devices in all', 1),
+    ('ag_flood_entries', 'flood entries the agents installed', 1),
+    ('ag_by_hand_entries', 'by hand: T x H x (H-1) entries', 1),
+    ('ag_conv_s', 'convergence, all hosts (s)', 1),
+    ('ag_conv_p50_s', 'convergence, half the hosts (s)', 1),
+    ('ag_conv_first_s', 'convergence, first host (s)', 1),
+    ('ag_leave_s', 'dead host dropped everywhere (s)', 1),
+    ('etcd.etcd_debugging_mvcc_keys_total', 'etcd keys', 1),
+    ('etcd_rev', 'etcd revision at convergence', 1),
+    ('etcd.etcd_mvcc_put_total', 'etcd puts', 1),
+    ('etcd.etcd_mvcc_range_total', 'etcd ranges', 1),
+    ('etcd.etcd_debugging_mvcc_events_total', 'watch events sent', 1),
+    ('etcd.etcd_debugging_mvcc_watcher_total', 'watchers', 1),
+    ('etcd.rpc_Range', 'RPCs: Range', 1),
+    ('etcd.rpc_Put', 'RPCs: Put', 1),
+    ('etcd.rpc_LeaseGrant', 'RPCs: LeaseGrant', 1),
+    ('etcd.rpc_LeaseKeepAlive', 'RPCs: LeaseKeepAlive (streams)', 1),
+    ('etcd.rpc_Watch', 'RPCs: Watch (streams)', 1),
+    ('etcd.etcd_debugging_lease_renewed_total', 'lease renewals', 1),
+    ('etcd.etcd_network_client_grpc_sent_bytes_total', 'etcd sent (KiB)', 1 / 1024),
+    ('etcd.etcd_network_client_grpc_received_bytes_total', 'etcd received (KiB)', 1 / 1024),
+    ('etcd.etcd_mvcc_db_total_size_in_bytes', 'etcd db size (KiB)', 1 / 1024),
+    ('etcd.process_cpu_seconds_total', 'etcd CPU (s)', 1),
+    ('etcd.process_resident_memory_bytes', 'etcd RSS (MiB)', 1 / 1048576),
+    ('etcd_idle_rpc_per_s', 'at rest: etcd RPCs/s', 1),
+    ('etcd_idle_renew_per_s', 'at rest: lease renewals/s', 1),
+    ('etcd_idle_events_per_s', 'at rest: watch events/s', 1),
+    ('etcd_idle_cpu_pct', 'at rest: etcd CPU (%)', 1),
+    ('ag_log_trouble', 'agent log lines: lapses, timeouts', 1),
+    ('ag_cpu_s', 'agents CPU, sum (s)', 1),
+    ('ag_cpu_per_agent_s', 'agents CPU, per agent (s)', 1),
+    ('ag_rss_kb', 'agent RSS, mean (KiB)', 1),
+]
+
+
+def afmt(x):
+    """Counts as integers, the rest as fmt() does."""
+    return '%d' % x if x == int(x) and abs(x) < 1e15 else fmt(x)
+
+
+def agent_table(vals, k, out):
+    """make bench --parts agent: one column per run (hosts x tenants)."""
+    cases = sorted({c for (kk, c, m) in vals if kk == k and m == 'ag_hosts'},
+                   key=lambda c: (stat(vals, k, c, 'ag_hosts')[0],
+                                  stat(vals, k, c, 'ag_tenants')[0]))
+    if not cases:
+        return
+    out.append('')
+    out.append('### %s: ovlnet-agent at scale, one etcd member '
+               '(times in guest seconds, measured, not judged)' % k)
+    rows = [['hosts x tenants'] + ['%d x %d' % (stat(vals, k, c, 'ag_hosts')[0],
+                                                 stat(vals, k, c, 'ag_tenants')[0])
+                                   for c in cases]]
+    for m, what, f in AGENT_ROWS:
+        cells = []
+        for c in cases:
+            st = stat(vals, k, c, m)
+            cells.append(afmt(st[0] * f) if st else '-')
+        if any(x != '-' for x in cells):
+            rows.append([what] + cells)
+    cells = []
+    for c in cases:
+        ev, pu = stat(vals, k, c, 'etcd.etcd_debugging_mvcc_events_total'), \
+            stat(vals, k, c, 'etcd.etcd_mvcc_put_total')
+        cells.append(fmt(ev[0] / pu[0]) if ev and pu and pu[0] else '-')
+    rows.append(['watch events sent per put'] + cells)
+    table(rows, out)
 
 
 def _higher_gain(vals, k, a, b, m):
@@ -317,6 +391,20 @@ def plots(kvers, vals, outdir, title):
              'TCP 64-byte request/response latency (%s)' % title, 1000, log=True)
         gp.append('unset logscale y')
         gp.append('set yrange [0:*]')
+    # (--parts agent alone, say, leaves nothing for the scale plots)
+    if any(m in ('dev_create_s', 'learn_rate') or (c in ('fs', 'fb') and m == 'pps')
+           for (_, c, m) in vals):
+        scale_plots(vals, kvers, short, dat, gp, outdir, title)
+    script = os.path.join(outdir, 'plots.gp')
+    with open(script, 'w') as f:
+        f.write('\n'.join(gp) + '\n')
+    r = subprocess.run(['gnuplot', script], capture_output=True, text=True)
+    if r.returncode:
+        print('gnuplot failed: ' + r.stderr[-500:])
+
+
+def scale_plots(vals, kvers, short, dat, gp, outdir, title):
+    """The scale multiplot: devices, memory, learning, FDB size."""
     scale = [('dev_create_s', 'seconds', 'create devices'),
              ('dev_delete_s', 'seconds', 'delete devices'),
              ('dev_slab_kb', 'KiB per device', 'slab per device'),
@@ -344,12 +432,6 @@ def plots(kvers, vals, outdir, title):
              for i, s in enumerate(short)]
     gp.append('plot ' + ', '.join(parts))
     gp.append('unset multiplot')
-    script = os.path.join(outdir, 'plots.gp')
-    with open(script, 'w') as f:
-        f.write('\n'.join(gp) + '\n')
-    r = subprocess.run(['gnuplot', script], capture_output=True, text=True)
-    if r.returncode:
-        print('gnuplot failed: ' + r.stderr[-500:])
 
 
 def main():

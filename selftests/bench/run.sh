@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench [QUICK=1]: ovlnet against the in-tree vxlan/gretap drivers and
-# raw veth, one guest run per target kernel (selftests/bench/guest.sh does
-# the measuring, interleaved round by round), then a table with medians,
-# min-max and ratios, CSV files and gnuplot PNGs (selftests/bench/report.py).
+# raw veth, and (full run only) ovlnet-agent with etcd at 25-100 simulated
+# hosts (guest.sh --parts agent), one guest run per target kernel
+# (selftests/bench/guest.sh does the measuring, interleaved round by
+# round), then a table with medians, min-max and ratios, CSV files and
+# gnuplot PNGs (selftests/bench/report.py).
 #
 #   selftests/bench/run.sh [--quick] [--kver KVER]... [--publish]
 #                          [--icount SHIFT|off]
@@ -61,11 +63,15 @@ if [ $QUICK -eq 1 ]; then
 	PUBLISH=${PUBLISH:-0}
 else
 	MODE=full
-	# (plus the noqueue variants and the function-count profile, see
-	# guest.sh; about 20 minutes per kernel on the 2-core TCG host)
-	ARGS=${OVLNET_BENCH_ARGS:---rounds 5 --dur 2 --devs 10000 --fdb 1000:1000000 --flood 50000 --scale-rounds 1 --cases raw,vx4,ox4,gt4,og4,on4,vx6,ox6,gt6,og6,on6,oq4,gq4 --dev-kinds vx,ox,oxq --parts traffic,fdb,learn,devs,profile --prof-reps 2}
-	TIMEOUT=3600
-	# 10k ovl-vxlan devices with their qdiscs need about 2 GiB
+	# (plus the noqueue variants, the function-count profile and
+	# ovlnet-agent with etcd at 25, 50 and 100 simulated hosts x 10
+	# tenants, see guest.sh; about 20 minutes per kernel on the 2-core
+	# TCG host before the agent part, which took about 20 minutes alone
+	# in one guest on 2026-12-07; the timeout is wall and guest time)
+	ARGS=${OVLNET_BENCH_ARGS:---rounds 5 --dur 2 --devs 10000 --fdb 1000:1000000 --flood 50000 --scale-rounds 1 --cases raw,vx4,ox4,gt4,og4,on4,vx6,ox6,gt6,og6,on6,oq4,gq4 --dev-kinds vx,ox,oxq --parts traffic,fdb,learn,devs,profile,agent --prof-reps 2 --agent-runs 25x10,50x10,100x10}
+	TIMEOUT=7200
+	# 10k ovl-vxlan devices with their qdiscs need about 2 GiB; 100
+	# agents about 1 GiB
 	MEM=4096
 	PUBLISH=${PUBLISH:-1}
 fi

@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The seeds' picture, narrated: two hosts on one underlay, three tenants
-# with the same address plan, each on its own overlay.  Run in the VM by
-# `make demo` (selftests/vm/run.sh --demo); exits 0 only if every step
-# worked.
+# with the same address plan, each on its own overlay; then many hosts:
+# a third host and one etcd member join, ovlnet-agent fills a fourth
+# tenant's flood lists on all three, one host dies and the others drop it.
+# Run in the VM by `make demo` (selftests/vm/run.sh --demo); exits 0 only
+# if every step worked.
+#
+#   demo.sh [--no-agent]     (--no-agent: without the agent scene)
 #
 #   ns A-h1  eth0 10.0.0.1         ns A-h2  eth0 10.0.0.2   tenant A, VNI 100
 #   ns B-h1  eth0 10.0.0.1         ns B-h2  eth0 10.0.0.2   tenant B, VNI 200
@@ -24,6 +28,18 @@ done
 . "$LIBDIR/lib.sh"
 . "$LIBDIR/topo.sh"
 TEST_NAME=demo
+AGENT_SCENE=1
+case "${1:-}" in
+--no-agent) AGENT_SCENE=0 ;;
+--agent | "") ;;	# (--agent: the default now, kept for old command lines)
+*) echo "usage: demo.sh [--no-agent]" >&2; exit 2 ;;
+esac
+if [ $AGENT_SCENE = 1 ]; then
+	for c in etcd ovlnet-agent curl; do
+		command -v $c >/dev/null ||
+			fail "$c is not in the guest (tools/deps.sh installs etcd-server and curl, make -C tools builds ovlnet-agent); demo.sh --no-agent runs without the agent scene"
+	done
+fi
 
 say() { echo; echo "== $*"; }
 tell() { echo "   $*"; }
@@ -164,10 +180,9 @@ say "Counters"
 tell "Per-device drop and event counters (ethtool -S, or ip -s -d link show):"
 show ip netns exec h1 ethtool -S vx100
 
-# The agent scene (not yet shown in a full run): selftests/vm/run.sh --demo
-# --args --agent
-if [ "${1:-}" = --agent ] && command -v ovlnet-agent >/dev/null &&
-	command -v etcd >/dev/null; then
+# The agent scene (selftests/vm/run.sh --demo --args --no-agent leaves it
+# out).
+if [ $AGENT_SCENE = 1 ]; then
 	say "Many hosts: ovlnet-agent and etcd"
 	tell "With hundreds of hosts nobody types flood lists.  Each host runs"
 	tell "ovlnet-agent: it registers its VTEP per tenant in etcd under a lease"
@@ -182,6 +197,7 @@ if [ "${1:-}" = --agent ] && command -v ovlnet-agent >/dev/null &&
 	quiet ip -n sw link set p3 up
 	quiet ip -n h3 addr add 192.0.2.3/24 dev ul
 	quiet ip -n h3 link set ul up
+	quiet ip netns exec h3 sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	etcd_cluster_start >/dev/null
 	for i in 1 2 3; do
 		quiet ip -n h$i link add vx900 type ovl-vxlan id 900 local 192.0.2.$i dev ul
@@ -198,6 +214,9 @@ if [ "${1:-}" = --agent ] && command -v ovlnet-agent >/dev/null &&
 	done
 	tell "All three flood lists complete $(since "$t0") s after the agents started:"
 	show bridge -n h1 fdb show dev vx900
+	tell "The agent registers tenants A, B and C too.  Their flood lists already"
+	tell "hold the other host (typed as 'remote'): entries it did not add, it"
+	tell "leaves alone and never owns."
 	show ip netns exec h1 ovlnet-agent --status
 	tell "h3 dies (its agent is killed).  Its lease runs out, etcd deletes its"
 	tell "key, and h1 and h2 drop it from their flood lists:"

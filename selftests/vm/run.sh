@@ -10,7 +10,9 @@
 #                       [--test-timeout SEC] [--append "cmdline"]
 #                       [--kernel IMAGE --modroot DIR] [--icount SHIFT|off]
 #                       [--nics N] [--module KO] [--plugins DIR]
-#   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh)
+#   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh;
+#                       its agent scene needs etcd and ovlnet-agent, else
+#                       the run stops here; --args --no-agent leaves it out)
 #   selftests/vm/run.sh --kver KVER --run PATH [--args "a b"]
 #                       (any script under selftests/, output printed plainly)
 #
@@ -91,7 +93,7 @@ ARGV=("$@")
 
 usage()
 {
-	sed -n '3,61p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,63p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -329,6 +331,8 @@ key=$( {
 	dpkg-query -W busybox-static iproute2 bridge-utils iperf3 tcpdump ethtool \
 		bash coreutils kmod iputils-ping procps libc6 nftables 2>/dev/null || true
 	stat -c '%n %Y %s' "$HMODDIR/modules.dep" "$KERNEL"
+	# optional binaries installed since (etcd-server for the demo)
+	for b in "${OPT_BINS[@]}"; do [ -x "$b" ] && echo "$b"; done
 } | sha256sum | cut -c1-16)
 
 copy_file() # host-path -> same path under $ROOT (following symlinks)
@@ -484,6 +488,14 @@ if [ -x "$AGENT" ]; then
 			cp -L "$lib" "$DYN$lib"
 		fi
 	done
+fi
+
+# The demo's agent scene (the default) needs etcd, curl and the agent.
+if [ "$RUN_SCRIPT" = selftests/demo/demo.sh ] && [[ " $RUN_ARGS " != *" --no-agent "* ]]; then
+	[ -x "$ROOT/usr/bin/etcd" ] && [ -x "$ROOT/usr/bin/curl" ] ||
+		die "the demo's agent scene needs etcd and curl in the guest (tools/deps.sh installs etcd-server and curl); --args --no-agent leaves the scene out"
+	[ -x "$AGENT" ] ||
+		die "the demo's agent scene needs tools/agent/ovlnet-agent (make -C tools; tools/deps.sh installs its libraries)"
 fi
 
 cp -a "$TOP/selftests/net/." "$DYN/selftests/"
