@@ -254,7 +254,7 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	skb_push_rcsum(skb, skb->data - skb_mac_header(skb));
 	/* drops the metadata dst; across namespaces also mark etc. */
 	skb_scrub_packet(skb, ovl_xnet(ovl));
-	ovl_deliver(ovl, skb, &o);
+	ovl_deliver(ovl, NULL, skb, &o);
 	return RX_HANDLER_CONSUMED;
 }
 
