@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * External (collect-metadata) mode, `ip link add X type ovl-vxlan
- * external`: the per-VNI table of such a device, receive (the VNI goes
- * up in tunnel metadata, for the bridge's vlan_tunnel to map to a VLAN)
- * and transmit (the VNI, and maybe the destination, come down in it).
+ * External (collect-metadata) mode, `ip link add X type ovl-vxlan|ovl-gre
+ * external`: the per-VNI table of such a device, receive (the VNI or GRE
+ * key goes up in tunnel metadata, for the bridge's vlan_tunnel to map to
+ * a VLAN) and transmit (the ID, and maybe the destination, come down in
+ * it).
  * Documentation/external.rst.
  */
 
 #include "external.h"
 #include "fdb_netlink.h"
+#include "proto.h"
 #include "send.h"
 
 #include <linux/proc_fs.h>
@@ -72,7 +74,7 @@ struct ovl_vni *ovl_vni_get(struct ovl_dev *ovl, u32 vni,
 		return v;
 	if (ovl_ext_conflict(ovl_net(ovl->net), ovl, cfg, vni)) {
 		NL_SET_ERR_MSG(extack,
-			       "NDA_SRC_VNI: a non-external device of the namespace owns this VNI on the same port and local address");
+			       "NDA_SRC_VNI: a non-external device of the namespace owns this ID on the same local address (and UDP port)");
 		return ERR_PTR(-EADDRINUSE);
 	}
 	if (ovl->ext->count >= OVL_EXT_MAX_VNIS) {
@@ -193,18 +195,36 @@ bool ovl_ext_claims(struct ovl_net *on, const struct ovl_dev *self,
 		    const struct ovl_cfg *cfg)
 {
 	struct ovl_dev *ext;
+	u32 flow;
 
-	ext = ovl_find_external(on, self->kind->id, ovl_demux_space(self, cfg),
+	/* an external ovl-gre device has plain keys: demux space 0 */
+	ext = ovl_find_external(on, self->kind->id,
+				self->kind->id == OVL_KIND_GRE ? 0 :
+				ovl_demux_space(self, cfg),
 				cfg->family, &cfg->local);
-	return ext && ovl_vni_find(ext, cfg->id);
+	if (!ext)
+		return false;
+	if (!cfg->nvgre)
+		return ovl_vni_find(ext, cfg->id);
+	for (flow = 0; flow < 256; flow++)
+		if (ovl_vni_find(ext, ovl_nvgre_key(cfg->id, flow)))
+			return true;
+	return false;
 }
 
-/* Does a non-external device own @vni where external @self listens?  RTNL. */
+/*
+ * Does a non-external device own @vni where external @self listens?  For
+ * ovl-gre an NVGRE device's VSID covers 256 keys.  RTNL.
+ */
 bool ovl_ext_conflict(struct ovl_net *on, const struct ovl_dev *self,
 		      const struct ovl_cfg *cfg, u32 vni)
 {
-	return ovl_find_by_id(on, self->kind->id, ovl_demux_space(self, cfg),
-			      vni, cfg->family, &cfg->local);
+	if (ovl_find_by_id(on, self->kind->id, ovl_demux_space(self, cfg),
+			   vni, cfg->family, &cfg->local))
+		return true;
+	return self->kind->id == OVL_KIND_GRE &&
+	       ovl_find_by_id(on, OVL_KIND_GRE, 1, ovl_nvgre_vsid(vni),
+			      cfg->family, &cfg->local);
 }
 
 /* --- receive ---------------------------------------------------------- */
@@ -250,6 +270,38 @@ int ovl_ext_rx_vxlan(struct ovl_dev *ovl, struct sk_buff *skb, u32 vni,
 	skb_dst_set(skb, &md->dst);
 	ovl_deliver(ovl, v, skb, o);
 	return 0;
+}
+
+/*
+ * A GRE frame for external @ovl, from the receive device (ovl_gre_rx),
+ * at its inner Ethernet header: ip_gre's metadata @info is copied into
+ * a dst of our own, as the scrub (for the namespace crossing, as on any
+ * ovl-gre receive) drops ip_gre's.  Consumes @skb.
+ */
+void ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
+		    const struct ip_tunnel_info *info,
+		    const struct ovl_outer *o)
+{
+	struct metadata_dst *md;
+	struct ovl_vni *v;
+
+	v = ovl_vni_find(ovl, key);
+	if (!v) {
+		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_UNKNOWN_ID);
+		return;
+	}
+	md = metadata_dst_alloc(0, METADATA_IP_TUNNEL, GFP_ATOMIC);
+	if (!md) {
+		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
+		dev_core_stats_rx_dropped_inc(ovl->dev);
+		kfree_skb(skb);
+		return;
+	}
+	md->u.tun_info.key = info->key;
+	md->u.tun_info.mode = info->mode;
+	skb_scrub_packet(skb, ovl_xnet(ovl));
+	skb_dst_set(skb, &md->dst);
+	ovl_deliver(ovl, v, skb, o);
 }
 
 /* --- transmit --------------------------------------------------------- */
@@ -300,7 +352,7 @@ void ovl_ext_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 		return;
 	}
 	id = be64_to_cpu(info->key.tun_id);
-	if (id > OVL_VNI_MAX) {
+	if (id > ovl_ext_id_max(ovl)) {
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_BAD_METADATA);
 		return;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * External (collect-metadata) mode: one device carries many VNIs, the
- * VNI of each frame travelling in its tunnel metadata (bridge
+ * External (collect-metadata) mode: one device carries many VNIs (for
+ * ovl-gre: keys; "VNI" below means either), the VNI of each frame
+ * travelling in its tunnel metadata (bridge
  * vlan_tunnel, tc tunnel_key, eBPF).  Each VNI the control plane
  * registers (with a `bridge fdb ... src_vni N` entry) gets a struct
  * ovl_vni: its own FDB, flood list, BUM bucket and counters, so
@@ -16,6 +17,8 @@
 #include "receive.h"
 
 #include <linux/hashtable.h>
+
+struct ip_tunnel_info;
 
 enum ovl_vni_stat {
 	OVL_VNI_RX_PACKETS,
@@ -75,8 +78,17 @@ bool ovl_ext_claims(struct ovl_net *on, const struct ovl_dev *self,
 bool ovl_ext_conflict(struct ovl_net *on, const struct ovl_dev *self,
 		      const struct ovl_cfg *cfg, u32 vni);
 
+/* The largest ID of the kind: a 24-bit VNI, a 32-bit GRE key. */
+static inline u32 ovl_ext_id_max(const struct ovl_dev *ovl)
+{
+	return ovl->kind->id == OVL_KIND_VXLAN ? OVL_VNI_MAX : U32_MAX;
+}
+
 int ovl_ext_rx_vxlan(struct ovl_dev *ovl, struct sk_buff *skb, u32 vni,
 		     const struct ovl_outer *o);
+void ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
+		    const struct ip_tunnel_info *info,
+		    const struct ovl_outer *o);
 void ovl_ext_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 		  struct sk_buff *skb);
 

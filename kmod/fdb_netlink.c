@@ -336,9 +336,9 @@ static int ovl_fdb_parse_src_vni(struct ovl_dev *ovl, struct nlattr *tb[],
 		return -EINVAL;
 	}
 	if (nla_len(tb[NDA_SRC_VNI]) != sizeof(u32) ||
-	    nla_get_u32(tb[NDA_SRC_VNI]) > OVL_VNI_MAX) {
+	    nla_get_u32(tb[NDA_SRC_VNI]) > ovl_ext_id_max(ovl)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_SRC_VNI],
-				    "NDA_SRC_VNI: must be a 24-bit VNI");
+				    "NDA_SRC_VNI: must be a 24-bit VNI (ovl-gre: a 32-bit key)");
 		return -ERANGE;
 	}
 	*vni = nla_get_u32(tb[NDA_SRC_VNI]);

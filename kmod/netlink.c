@@ -270,13 +270,13 @@ static int ovl_check_external(const struct ovl_kind *kind,
 {
 	if (!cfg->external)
 		return 0;
-	if (kind->id != OVL_KIND_VXLAN) {
-		OVL_ERR(extack, data, IFLA_OVL_EXTERNAL,
-			"ovl-gre has no external mode yet");
+	if (cfg->nvgre) {
+		OVL_ERR(extack, data, IFLA_OVL_NVGRE,
+			"not supported by an external device (plain keys only)");
 		return -EOPNOTSUPP;
 	}
 	if (OVL_REFUSE(extack, data, IFLA_OVL_ID,
-		       "an external device takes the VNI from each packet's metadata") ||
+		       "an external device takes the VNI or key from each packet's metadata") ||
 	    OVL_REFUSE(extack, data, IFLA_OVL_REMOTE,
 		       "an external device has per-VNI flood lists (bridge fdb ... src_vni)") ||
 	    OVL_REFUSE(extack, data, IFLA_OVL_REMOTE6,
@@ -610,7 +610,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 			      ovl_demux_space(ovl, cfg), cfg->family,
 			      &cfg->local)) {
 		OVL_ERR(extack, data, IFLA_OVL_EXTERNAL,
-			"another external device uses the same local address and UDP port");
+			"another external device of this kind uses the same local address (and UDP port)");
 		err = -EEXIST;
 		goto err_free;
 	}
@@ -622,7 +622,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	}
 	if (!cfg->external && ovl_ext_claims(ovl_net(src_net), ovl, cfg)) {
 		OVL_ERR(extack, data, IFLA_OVL_ID,
-			"an external device on the same local address and UDP port has this VNI (bridge fdb ... src_vni)");
+			"an external device on the same local address (and UDP port) has this ID (bridge fdb ... src_vni)");
 		err = -EEXIST;
 		goto err_free;
 	}
