@@ -120,16 +120,28 @@ void ovl_vni_put_if_empty(struct ovl_dev *ovl, struct ovl_vni *v)
 	ovl_vni_free(v);
 }
 
+/* After a flush: every VNI left empty goes, after one grace period. */
 void ovl_ext_flush_empty(struct ovl_dev *ovl)
 {
 	struct hlist_node *tmp;
-	struct ovl_vni *v;
+	struct ovl_vni *v, *next;
+	LIST_HEAD(gone);
 	int bkt;
 
 	if (!ovl->ext)
 		return;
-	hash_for_each_safe(ovl->ext->vnis, bkt, tmp, v, node)
-		ovl_vni_put_if_empty(ovl, v);
+	hash_for_each_safe(ovl->ext->vnis, bkt, tmp, v, node) {
+		if (ovl_fdb_count(&v->fdb))
+			continue;
+		hash_del_rcu(&v->node);
+		ovl->ext->count--;
+		list_add(&v->gone, &gone);
+	}
+	if (list_empty(&gone))
+		return;
+	synchronize_net();
+	list_for_each_entry_safe(v, next, &gone, gone)
+		ovl_vni_free(v);
 }
 
 /* ndo_uninit: the device is unregistered, no reader is left. */
@@ -232,7 +244,7 @@ bool ovl_ext_conflict(struct ovl_net *on, const struct ovl_dev *self,
 static struct metadata_dst *ovl_ext_udp_rx_dst(struct sk_buff *skb,
 					       sa_family_t family, u32 vni)
 {
-	__be64 id = key32_to_tunnel_id(cpu_to_be32(vni));
+	__be64 id = ovl_id_to_tun_id(vni);
 #ifdef IP_TUNNEL_DECLARE_FLAGS		/* 6.10+: flags are a bitmap */
 	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
 
@@ -345,14 +357,13 @@ void ovl_ext_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	const struct ip_tunnel_info *info = skb_tunnel_info(skb);
 	struct ovl_addr dst;
 	struct ovl_vni *v;
-	u64 id;
+	u32 id;
 
 	if (!info || !(info->mode & IP_TUNNEL_INFO_TX)) {
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_BAD_METADATA);
 		return;
 	}
-	id = be64_to_cpu(info->key.tun_id);
-	if (id > ovl_ext_id_max(ovl)) {
+	if (!ovl_tun_id_to_id(info->key.tun_id, ovl_ext_id_max(ovl), &id)) {
 		ovl_tx_error(ovl, skb, OVL_CNT_TX_BAD_METADATA);
 		return;
 	}

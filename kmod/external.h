@@ -45,6 +45,7 @@ struct ovl_vni {
 	struct ovl_fdb fdb;		/* its notify reports NDA_SRC_VNI */
 	struct ovl_bum_limiter bum;
 	struct ovl_vni_stats __percpu *stats;
+	struct list_head gone;		/* ovl_ext_flush_empty()'s; RTNL */
 };
 
 #define OVL_VNI_HASH_BITS	8
