@@ -136,6 +136,8 @@ check "h1 learned the same MAC in VNI 2000" fdb_has h1 02:00:00:00:00:02 192.0.2
 check "per-VNI rx counter" test "$(vni_stat h2 1000 rx_packets)" -gt 0
 check "per-VNI tx counter" test "$(vni_stat h2 2000 tx_packets)" -gt 0
 check "per-VNI FDB size" test "$(vni_stat h1 1000 fdb_entries)" -ge 3
+log "h2's /proc/net/ovlnet_vni:"
+nsx h2 cat /proc/net/ovlnet_vni
 
 # A VNI that no VLAN maps and no flood list names: h1 sends VNI 3000 to
 # h2 from a plain ovl-vxlan device.  Dropped and counted on h2's vx0;
