@@ -139,6 +139,21 @@ check "per-VNI FDB size" test "$(vni_stat h1 1000 fdb_entries)" -ge 3
 log "h2's /proc/net/ovlnet_vni:"
 nsx h2 cat /proc/net/ovlnet_vni
 
+# maxaddress is per VNI: with 2 (the flood entry and one MAC), h1 learns
+# one MAC in VNI 1000 and, independently, one in VNI 2000.
+check "h1: maxaddress 2" ip -n h1 link set vx0 type ovl-vxlan maxaddress 2
+ip -n h1 link set vx0 down	# forgets what was learned
+ip -n h1 link set vx0 up
+before=$(xstat h1 vx0 learn_refused)
+check "A-h1 -> 10.0.0.2" wait_for -t 10 nsx A-h1 ping -c 1 -W 1 10.0.0.2
+check "A-h1 -> 10.0.0.3 (flooded, not learned)" nsx A-h1 ping -c 1 -W 2 10.0.0.3
+check "B-h1 -> 10.0.0.2" nsx B-h1 ping -c 1 -W 2 10.0.0.2
+check "VNI 1000 is full at 2 entries" test "$(vni_stat h1 1000 fdb_entries)" = 2
+check "VNI 2000 learned its own MAC" test "$(vni_stat h1 2000 fdb_entries)" = 2
+check "learn_refused counted" test "$(xstat h1 vx0 learn_refused)" -gt "$before"
+check "h1: maxaddress unlimited" ip -n h1 link set vx0 type ovl-vxlan \
+	maxaddress unlimited
+
 # A VNI that no VLAN maps and no flood list names: h1 sends VNI 3000 to
 # h2 from a plain ovl-vxlan device.  Dropped and counted on h2's vx0;
 # the VLAN 1 VM (the port's PVID) never sees it.
@@ -207,4 +222,14 @@ pings "h3 in-tree"
 isolated "h3 in-tree"
 check "h1 learned h3's MAC in VNI 2000 from the in-tree vxlan" \
 	wait_for fdb_has h1 02:00:00:00:00:03 192.0.2.3 2000
+
+# A flush (which spares flood lists) empties every VNI's FDB of the
+# rest; a VNI left with nothing is forgotten, the others keep their
+# flood list.
+check "h1: VNI 5000 with one static MAC" bridge -n h1 fdb add \
+	02:00:00:00:50:00 dev vx0 dst 192.0.2.2 src_vni 5000 static
+check "VNI 5000 registered" test "$(vni_stat h1 5000 fdb_entries)" = 1
+check "h1: bridge fdb flush" bridge -n h1 fdb flush dev vx0 self
+check "VNI 5000 forgotten" test -z "$(vni_stat h1 5000 fdb_entries)"
+check "VNI 1000 kept its flood list" test "$(vni_stat h1 1000 fdb_entries)" -ge 1
 log PASS
