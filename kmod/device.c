@@ -5,6 +5,7 @@
  */
 
 #include "device.h"
+#include "external.h"
 #include "fdb_netlink.h"
 #include "proto.h"
 #include "send.h"
@@ -34,6 +35,7 @@ const char ovl_counter_names[OVL_CNT_MAX][ETH_GSTRING_LEN] = {
 	[OVL_CNT_FDB_EVENTS_SUPPRESSED]	= "fdb_events_suppressed",
 	[OVL_CNT_FDB_AGE_VISITED]	= "fdb_age_visited",
 	[OVL_CNT_RX_ECN_ERRORS]		= "rx_ecn_errors",
+	[OVL_CNT_TX_BAD_METADATA]	= "tx_bad_metadata",
 };
 
 void ovl_counters_sum(struct ovl_counters __percpu *c, u64 *out)
@@ -70,11 +72,19 @@ static int ovl_init(struct net_device *dev)
 	if (err)
 		goto err_counters;
 	ovl->fdb.notify = ovl_fdb_nl_event;
+	/* newlink published the configuration before registering */
+	if (rtnl_dereference(ovl->cfg)->external) {
+		err = ovl_ext_init(ovl);
+		if (err)
+			goto err_fdb;
+	}
 	err = gro_cells_init(&ovl->gro_cells, dev);
 	if (err)
-		goto err_fdb;
+		goto err_ext;
 	return 0;
 
+err_ext:
+	ovl_ext_destroy(ovl);
 err_fdb:
 	ovl_fdb_destroy(&ovl->fdb);
 err_counters:
@@ -87,6 +97,7 @@ static void ovl_uninit(struct net_device *dev)
 	struct ovl_dev *ovl = netdev_priv(dev);
 
 	gro_cells_destroy(&ovl->gro_cells);
+	ovl_ext_destroy(ovl);
 	ovl_fdb_destroy(&ovl->fdb);
 	free_percpu(ovl->counters);
 	kfree(rtnl_dereference(ovl->cfg));
@@ -100,13 +111,18 @@ static int ovl_open(struct net_device *dev)
 	return ovl->kind->open ? ovl->kind->open(ovl) : 0;
 }
 
+static void ovl_flush_dynamic(struct ovl_fdb *fdb, void *unused)
+{
+	ovl_fdb_flush(fdb, false);
+}
+
 static int ovl_stop(struct net_device *dev)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 
 	if (ovl->kind->stop)
 		ovl->kind->stop(ovl);
-	ovl_fdb_flush(&ovl->fdb, false);
+	ovl_ext_fdbs_apply(ovl, ovl_flush_dynamic, NULL);
 	return 0;
 }
 
@@ -271,6 +287,11 @@ static void ovl_lower_mtu_changed(struct ovl_dev *ovl)
 		dev_set_mtu(dev, max);
 }
 
+static void ovl_forget_ifindex(struct ovl_fdb *fdb, void *ifindex)
+{
+	ovl_fdb_forget_ifindex(fdb, *(int *)ifindex);
+}
+
 /*
  * Follows the lower devices (the `dev` option).  As the in-tree vxlan
  * does (vxlan_handle_lowerdev_unregister()), a device whose lower device
@@ -293,8 +314,8 @@ static int ovl_netdev_event(struct notifier_block *nb, unsigned long event,
 	list_for_each_entry_safe(ovl, next, &on->devices, list) {
 		if (ovl->link != ldev->ifindex) {
 			if (event == NETDEV_UNREGISTER)
-				ovl_fdb_forget_ifindex(&ovl->fdb,
-						       ldev->ifindex);
+				ovl_ext_fdbs_apply(ovl, ovl_forget_ifindex,
+						   &ldev->ifindex);
 			continue;
 		}
 		if (event == NETDEV_CHANGEMTU)
@@ -396,15 +417,21 @@ bool ovl_find_conflict(struct ovl_net *on, const struct ovl_dev *self,
 	return false;
 }
 
-/* Hashes the device by tenant ID; its cfg is published.  RTNL. */
+/*
+ * Hashes the device by tenant ID (an external one goes on the
+ * namespace's list of those); its cfg is published.  RTNL.
+ */
 void ovl_register(struct ovl_dev *ovl)
 {
 	const struct ovl_cfg *cfg = rtnl_dereference(ovl->cfg);
 	struct ovl_net *on = ovl_net(ovl->net);
 
-	hash_add_rcu(on->ids, &ovl->id_node,
-		     ovl_id_hash(ovl->kind->id, ovl_demux_space(ovl, cfg),
-				 cfg->id));
+	if (cfg->external)
+		hlist_add_head_rcu(&ovl->id_node, &on->externals);
+	else
+		hash_add_rcu(on->ids, &ovl->id_node,
+			     ovl_id_hash(ovl->kind->id,
+					 ovl_demux_space(ovl, cfg), cfg->id));
 	list_add(&ovl->list, &on->devices);
 }
 

@@ -17,6 +17,7 @@
 #include <uapi/linux/ovlnet.h>
 
 struct ovl_dev;
+struct ovl_ext;
 struct ovl_sock;
 
 enum ovl_kind_id {
@@ -51,6 +52,7 @@ struct ovl_cfg {
 	bool l2miss;
 	bool l3miss;
 	bool remotes_only;
+	bool external;			/* collect metadata: external.c */
 	u32 ageing;			/* seconds */
 	u32 maxaddr;
 	u32 bumlimit;			/* packets per second, 0 = off */
@@ -80,6 +82,7 @@ enum ovl_counter {
 	OVL_CNT_FDB_EVENTS_SUPPRESSED,
 	OVL_CNT_FDB_AGE_VISITED,	/* kept in ovl_fdb, see ovl_dev_counters() */
 	OVL_CNT_RX_ECN_ERRORS,
+	OVL_CNT_TX_BAD_METADATA,
 	OVL_CNT_MAX,
 };
 
@@ -127,7 +130,9 @@ struct ovl_dev {
 	struct gro_cells gro_cells;
 	struct ovl_sock *sock;		/* ovl-vxlan, while up; RTNL */
 	struct ovl_gre_rx *gre_rx;	/* ovl-gre: its receive device; RTNL */
-	struct hlist_node id_node;	/* in ovl_net.ids; RTNL writes */
+	/* in ovl_net.ids, or ovl_net.externals if external; RTNL writes */
+	struct hlist_node id_node;
+	struct ovl_ext *ext;		/* external: the per-VNI table, else NULL */
 	struct list_head list;		/* in ovl_net.devices; RTNL */
 	struct ovl_counters __percpu *counters;
 	struct ovl_bum_limiter bum;
@@ -156,6 +161,7 @@ struct ovl_net {
 	struct list_head devices;	/* devices whose underlay is here */
 	struct list_head socks;		/* ovl_sock, shared UDP sockets */
 	DECLARE_HASHTABLE(ids, OVL_ID_HASH_BITS);
+	struct hlist_head externals;	/* external devices, same rules as @ids */
 	struct ovl_gre_rx gre_rx[2];	/* [0] IPv4, [1] IPv6 */
 	struct ovl_counters __percpu *counters;	/* drops no device owns */
 };

@@ -9,6 +9,7 @@
 
 #include "fdb_netlink.h"
 #include "device.h"
+#include "external.h"
 
 #include <linux/module.h>
 #include <net/netlink.h>
@@ -36,6 +37,8 @@ struct ovl_fdb_msg {
 	u16 state;
 	u8 ndm_flags;				/* besides NTF_SELF */
 	u8 protocol;				/* 0: none */
+	bool has_src_vni;			/* an external device's VNI */
+	u32 src_vni;
 	unsigned long used;
 	unsigned long updated;
 };
@@ -77,12 +80,15 @@ static int ovl_fdb_fill(struct sk_buff *skb, const struct ovl_dev *ovl,
 		if (k->port && k->port != cfg->port &&
 		    nla_put_be16(skb, NDA_PORT, k->port))
 			goto cancel;
-		if (k->id != cfg->id && nla_put_u32(skb, NDA_VNI, k->id))
+		if (k->id != (m->has_src_vni ? m->src_vni : cfg->id) &&
+		    nla_put_u32(skb, NDA_VNI, k->id))
 			goto cancel;
 		if (k->ifindex && nla_put_u32(skb, NDA_IFINDEX, k->ifindex))
 			goto cancel;
 	}
 	if (m->protocol && nla_put_u8(skb, NDA_PROTOCOL, m->protocol))
+		goto cancel;
+	if (m->has_src_vni && nla_put_u32(skb, NDA_SRC_VNI, m->src_vni))
 		goto cancel;
 	if (!net_eq(ovl->net, dev_net(ovl->dev)) &&
 	    nla_put_s32(skb, NDA_LINK_NETNSID,
@@ -106,14 +112,19 @@ static size_t ovl_fdb_msg_size(void)
 	       nla_total_size(ETH_ALEN) +			/* LLADDR */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* DST */
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
-	       nla_total_size(sizeof(u32)) * 3 +		/* VNI IFINDEX NSID */
+	       nla_total_size(sizeof(u32)) * 4 +		/* VNI IFINDEX NSID
+								 * SRC_VNI
+								 */
 	       nla_total_size(sizeof(u8)) +			/* PROTOCOL */
 	       nla_total_size(sizeof(struct nda_cacheinfo));
 }
 
-/* What a dump or an event says of destination @d of @e. */
+/*
+ * What a dump or an event says of destination @d of @e, in VNI @v of an
+ * external device (NULL: not external).
+ */
 static void ovl_fdb_msg_of(struct ovl_fdb_msg *m, const struct ovl_fdb_entry *e,
-			   const struct ovl_fdb_dest *d)
+			   const struct ovl_fdb_dest *d, const struct ovl_vni *v)
 {
 	const struct ovl_fdb_tag *tag = d ? ovl_fdb_tag_of(e, d) : &e->tag;
 
@@ -128,6 +139,10 @@ static void ovl_fdb_msg_of(struct ovl_fdb_msg *m, const struct ovl_fdb_entry *e,
 	m->protocol = tag->protocol;
 	m->used = READ_ONCE(e->used);
 	m->updated = READ_ONCE(e->updated);
+	if (v) {
+		m->has_src_vni = true;
+		m->src_vni = v->vni;
+	}
 }
 
 static void ovl_fdb_notify(struct ovl_dev *ovl, const struct ovl_fdb_msg *m,
@@ -158,11 +173,11 @@ err:
  * (ENOBUFS) to the listeners instead would make some of them (zebra)
  * exit.  They re-read the table with a dump.
  */
-static bool ovl_fdb_event_allowed(struct ovl_dev *ovl)
+static bool ovl_fdb_event_allowed(struct ovl_dev *ovl, struct ovl_fdb *fdb)
 {
 	bool first;
 
-	if (!ovl_fdb_ratelimit_allow(&ovl->fdb.events, jiffies,
+	if (!ovl_fdb_ratelimit_allow(&fdb->events, jiffies,
 				     READ_ONCE(fdb_event_rate),
 				     READ_ONCE(fdb_event_burst), &first)) {
 		ovl_count(ovl->counters, OVL_CNT_FDB_EVENTS_SUPPRESSED);
@@ -172,11 +187,10 @@ static bool ovl_fdb_event_allowed(struct ovl_dev *ovl)
 	return true;
 }
 
-/* The FDB's notify hook (fdb->lock held, BHs off). */
-void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
-		      const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+static void ovl_fdb_event(struct ovl_dev *ovl, struct ovl_fdb *fdb,
+			  const struct ovl_vni *v, const struct ovl_fdb_entry *e,
+			  const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
 {
-	struct ovl_dev *ovl = container_of(fdb, struct ovl_dev, fdb);
 	struct ovl_fdb_msg m;
 	int type = RTM_DELNEIGH;
 
@@ -186,7 +200,7 @@ void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
 		type = RTM_NEWNEIGH;
 		fallthrough;
 	case OVL_FDB_EV_AGED:
-		if (!ovl_fdb_event_allowed(ovl))
+		if (!ovl_fdb_event_allowed(ovl, fdb))
 			return;
 		break;
 	case OVL_FDB_EV_ADDED:
@@ -196,7 +210,7 @@ void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
 	case OVL_FDB_EV_DELETED:
 		break;
 	}
-	ovl_fdb_msg_of(&m, e, d);
+	ovl_fdb_msg_of(&m, e, d, v);
 	/* as the in-tree vxlan: what aged out is reported stale */
 	if (ev == OVL_FDB_EV_AGED)
 		m.state = NUD_STALE;
@@ -204,6 +218,24 @@ void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
 	rcu_read_lock();
 	ovl_fdb_notify(ovl, &m, type);
 	rcu_read_unlock();
+}
+
+/* The FDB's notify hook (fdb->lock held, BHs off). */
+void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+		      const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+{
+	struct ovl_dev *ovl = container_of(fdb, struct ovl_dev, fdb);
+
+	ovl_fdb_event(ovl, fdb, NULL, e, d, ev);
+}
+
+/* The same for the FDB of one VNI of an external device: NDA_SRC_VNI. */
+void ovl_vni_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+			  const struct ovl_fdb_dest *d, enum ovl_fdb_event ev)
+{
+	struct ovl_vni *v = container_of(fdb, struct ovl_vni, fdb);
+
+	ovl_fdb_event(v->ovl, fdb, v, e, d, ev);
 }
 
 /* An unknown destination MAC: RTM_GETNEIGH, as `ip monitor` shows "miss". */
@@ -216,7 +248,7 @@ void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac)
 		.updated = jiffies,
 	};
 
-	if (ovl_fdb_event_allowed(ovl))
+	if (ovl_fdb_event_allowed(ovl, &ovl->fdb))
 		ovl_fdb_notify(ovl, &m, RTM_GETNEIGH);
 }
 
@@ -231,7 +263,7 @@ void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, const struct ovl_addr *ip)
 	struct sk_buff *skb;
 	struct ndmsg *ndm;
 
-	if (!ovl_fdb_event_allowed(ovl))
+	if (!ovl_fdb_event_allowed(ovl, &ovl->fdb))
 		return;
 	skb = nlmsg_new(NLMSG_ALIGN(sizeof(*ndm)) +
 			nla_total_size(sizeof(struct in6_addr)), GFP_ATOMIC);
@@ -283,6 +315,36 @@ static int ovl_fdb_parse_dst(const struct ovl_cfg *cfg, struct nlattr *nla,
 	return 0;
 }
 
+/*
+ * NDA_SRC_VNI: required by an external device (the VNI whose FDB the
+ * request is for), refused by the others.
+ */
+static int ovl_fdb_parse_src_vni(struct ovl_dev *ovl, struct nlattr *tb[],
+				 u32 *vni, struct netlink_ext_ack *extack)
+{
+	if (!ovl->ext) {
+		if (tb[NDA_SRC_VNI]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_SRC_VNI],
+					    "NDA_SRC_VNI: only for external devices");
+			return -EOPNOTSUPP;
+		}
+		return 0;
+	}
+	if (!tb[NDA_SRC_VNI]) {
+		NL_SET_ERR_MSG(extack,
+			       "NDA_SRC_VNI: an external device needs the VNI (src_vni)");
+		return -EINVAL;
+	}
+	if (nla_len(tb[NDA_SRC_VNI]) != sizeof(u32) ||
+	    nla_get_u32(tb[NDA_SRC_VNI]) > ovl_ext_id_max(ovl)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_SRC_VNI],
+				    "NDA_SRC_VNI: must be a 24-bit VNI (ovl-gre: a 32-bit key)");
+		return -ERANGE;
+	}
+	*vni = nla_get_u32(tb[NDA_SRC_VNI]);
+	return 0;
+}
+
 static int ovl_fdb_parse(struct ovl_dev *ovl, struct nlattr *tb[], u16 vid,
 			 struct ovl_remote_key *key,
 			 struct netlink_ext_ack *extack)
@@ -300,11 +362,9 @@ static int ovl_fdb_parse(struct ovl_dev *ovl, struct nlattr *tb[], u16 vid,
 				    "NDA_VLAN: VLAN-aware entries are not supported");
 		return -EINVAL;
 	}
-	if (tb[NDA_SRC_VNI]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_SRC_VNI],
-				    "NDA_SRC_VNI: not supported");
-		return -EOPNOTSUPP;
-	}
+	err = ovl_fdb_parse_src_vni(ovl, tb, &key->id, extack);
+	if (err)
+		return err;
 	if (!tb[NDA_DST]) {
 		NL_SET_ERR_MSG(extack, "NDA_DST: a destination (dst) is required");
 		return -EINVAL;
@@ -384,6 +444,8 @@ int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 		   u16 flags, struct netlink_ext_ack *extack)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_fdb *fdb = &ovl->fdb;
+	struct ovl_vni *v = NULL;
 	struct ovl_remote_key key;
 	struct ovl_fdb_tag tag;
 	u16 fflags;
@@ -403,10 +465,23 @@ int ovl_fdb_nl_add(struct ndmsg *ndm, struct nlattr *tb[],
 	err = ovl_fdb_parse_tag(ndm, tb, &tag, &fflags, extack);
 	if (err)
 		return err;
+	if (ovl->ext) {
+		u32 vni = nla_get_u32(tb[NDA_SRC_VNI]);	/* checked above */
+
+		v = ovl_vni_get(ovl, vni, extack);
+		if (IS_ERR(v))
+			return PTR_ERR(v);
+		fdb = &v->fdb;
+		/* the destination's VNI is the entry's unless NDA_VNI says */
+		if (!tb[NDA_VNI])
+			key.id = vni;
+	}
 	/* the event (RTM_NEWNEIGH) comes from the FDB, if anything changed */
-	err = ovl_fdb_add_tagged(&ovl->fdb, addr, &key, fflags, &tag,
+	err = ovl_fdb_add_tagged(fdb, addr, &key, fflags, &tag,
 				 flags & NLM_F_APPEND, flags & NLM_F_REPLACE,
 				 jiffies, NULL);
+	if (v)
+		ovl_vni_put_if_empty(ovl, v);	/* a VNI whose add failed */
 	if (err == -EEXIST && (flags & NLM_F_APPEND))
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_DST],
 				    "NDA_DST: the entry has this destination already");
@@ -424,8 +499,23 @@ int ovl_fdb_nl_del(struct ndmsg *ndm, struct nlattr *tb[],
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 	struct ovl_remote_key key, *k = NULL;
+	struct ovl_fdb *fdb = &ovl->fdb;
+	struct ovl_vni *v = NULL;
+	u32 vni = 0;
 	int err;
 
+	err = ovl_fdb_parse_src_vni(ovl, tb, &vni, extack);
+	if (err)
+		return err;
+	if (ovl->ext) {
+		v = ovl_vni_find(ovl, vni);
+		if (!v) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NDA_SRC_VNI],
+					    "NDA_SRC_VNI: no entries for this VNI");
+			return -ENOENT;
+		}
+		fdb = &v->fdb;
+	}
 	if (tb[NDA_DST]) {
 		err = ovl_fdb_parse(ovl, tb, vid, &key, extack);
 		if (err)
@@ -433,10 +523,12 @@ int ovl_fdb_nl_del(struct ndmsg *ndm, struct nlattr *tb[],
 		k = &key;
 	}
 	/* RTM_DELNEIGH for each destination removed comes from the FDB */
-	err = ovl_fdb_del(&ovl->fdb, addr, k);
+	err = ovl_fdb_del(fdb, addr, k);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_LLADDR],
 				    "NDA_LLADDR: no such entry");
+	if (v)
+		ovl_vni_put_if_empty(ovl, v);
 	return err;
 }
 
@@ -449,21 +541,33 @@ int ovl_fdb_nl_get(struct sk_buff *skb, struct nlattr *tb[],
 		   struct netlink_ext_ack *extack)
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
-	struct ovl_fdb_entry *e;
+	struct ovl_fdb_entry *e = NULL;
 	struct ovl_fdb_dest *d;
+	struct ovl_vni *v = NULL;
 	struct ovl_fdb_msg m;
 	int err = -ENOENT;
+	u32 vni = 0;
 
 	if (vid) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_VLAN],
 				    "NDA_VLAN: VLAN-aware entries are not supported");
 		return -EINVAL;
 	}
+	err = ovl_fdb_parse_src_vni(ovl, tb, &vni, extack);
+	if (err)
+		return err;
+	err = -ENOENT;
 	rcu_read_lock();
-	e = ovl_fdb_lookup(&ovl->fdb, addr);
+	if (ovl->ext) {
+		v = ovl_vni_find(ovl, vni);
+		if (v)
+			e = ovl_fdb_lookup(&v->fdb, addr);
+	} else {
+		e = ovl_fdb_lookup(&ovl->fdb, addr);
+	}
 	d = e ? rcu_dereference(e->dests) : NULL;
 	if (d) {
-		ovl_fdb_msg_of(&m, e, d);
+		ovl_fdb_msg_of(&m, e, d, v);
 		err = ovl_fdb_fill(skb, ovl, &m, portid, seq, RTM_NEWNEIGH, 0);
 	} else {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NDA_LLADDR],
@@ -491,7 +595,7 @@ static bool ovl_flush_match(const struct ovl_fdb_entry *e,
 	const struct ovl_remote_key *k = &d->remote->key;
 	struct ovl_fdb_msg m;
 
-	ovl_fdb_msg_of(&m, e, d);
+	ovl_fdb_msg_of(&m, e, d, NULL);
 	if ((m.state & f->state_mask) != f->state)
 		return false;
 	if ((m.ndm_flags & f->flags_mask) != f->flags)
@@ -556,12 +660,19 @@ static int ovl_fdb_flush_desc(const struct ndmsg *ndm, struct nlattr *tb[],
 	return 0;
 }
 
+static void ovl_fdb_flush_one(struct ovl_fdb *fdb, void *arg)
+{
+	/* RTM_DELNEIGH for each destination removed comes from the FDB */
+	ovl_fdb_flush_filter(fdb, arg);
+}
+
+/* An external device: every VNI's FDB, and the VNIs left empty go. */
 static int ovl_fdb_do_flush(struct ovl_dev *ovl, struct ovl_flush_desc *f)
 {
 	struct ovl_fdb_filter filter = { .match = ovl_flush_match, .arg = f };
 
-	/* RTM_DELNEIGH for each destination removed comes from the FDB */
-	ovl_fdb_flush_filter(&ovl->fdb, &filter);
+	ovl_ext_fdbs_apply(ovl, ovl_fdb_flush_one, &filter);
+	ovl_ext_flush_empty(ovl);
 	return 0;
 }
 
@@ -641,6 +752,7 @@ int ovl_fdb_nl_del_bulk(struct ndmsg *ndm, struct nlattr *tb[],
 
 static int ovl_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 			      const struct ovl_dev *ovl,
+			      const struct ovl_vni *v,
 			      struct ovl_fdb_entry *e, int *idx)
 {
 	struct ovl_fdb_dest *d;
@@ -649,7 +761,7 @@ static int ovl_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 
 	for (d = rcu_dereference(e->dests); d; d = rcu_dereference(d->next)) {
 		if (*idx >= cb->args[2]) {
-			ovl_fdb_msg_of(&m, e, d);
+			ovl_fdb_msg_of(&m, e, d, v);
 			err = ovl_fdb_fill(skb, ovl, &m,
 					   NETLINK_CB(cb->skb).portid,
 					   cb->nlh->nlmsg_seq, RTM_NEWNEIGH,
@@ -662,25 +774,45 @@ static int ovl_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-int ovl_fdb_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		    struct net_device *dev, struct net_device *filter_dev,
-		    int *idx)
+static int ovl_fdb_dump_fdb(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct ovl_dev *ovl, struct ovl_fdb *fdb,
+			    const struct ovl_vni *v, int *idx)
 {
-	struct ovl_dev *ovl = netdev_priv(dev);
 	struct rhashtable_iter iter;
 	struct ovl_fdb_entry *e;
 	int err = 0;
 
-	rhashtable_walk_enter(&ovl->fdb.entries, &iter);
+	rhashtable_walk_enter(&fdb->entries, &iter);
 	rhashtable_walk_start(&iter);
 	while ((e = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(e))
 			continue;
-		err = ovl_fdb_dump_entry(skb, cb, ovl, e, idx);
+		err = ovl_fdb_dump_entry(skb, cb, ovl, v, e, idx);
 		if (err)
 			break;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+	return err;
+}
+
+/* An external device's VNIs are walked under RCU (freed after a grace). */
+int ovl_fdb_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		    struct net_device *dev, struct net_device *filter_dev,
+		    int *idx)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	struct ovl_vni *v;
+	int bkt, err = 0;
+
+	if (!ovl->ext)
+		return ovl_fdb_dump_fdb(skb, cb, ovl, &ovl->fdb, NULL, idx);
+	rcu_read_lock();
+	hash_for_each_rcu(ovl->ext->vnis, bkt, v, node) {
+		err = ovl_fdb_dump_fdb(skb, cb, ovl, &v->fdb, v, idx);
+		if (err)
+			break;
+	}
+	rcu_read_unlock();
 	return err;
 }

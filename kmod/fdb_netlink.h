@@ -38,6 +38,8 @@ int ovl_fdb_nl_dump(struct sk_buff *skb, struct netlink_callback *cb,
 
 void ovl_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
 		      const struct ovl_fdb_dest *d, enum ovl_fdb_event ev);
+void ovl_vni_fdb_nl_event(struct ovl_fdb *fdb, const struct ovl_fdb_entry *e,
+			  const struct ovl_fdb_dest *d, enum ovl_fdb_event ev);
 void ovl_fdb_notify_miss(struct ovl_dev *ovl, const u8 *mac);
 void ovl_fdb_notify_l3miss(struct ovl_dev *ovl, const struct ovl_addr *ip);
 

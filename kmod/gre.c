@@ -13,6 +13,7 @@
  */
 
 #include "device.h"
+#include "external.h"
 #include "proto.h"
 #include "receive.h"
 #include "send.h"
@@ -223,8 +224,8 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	struct ovl_net *on = ovl_net(dev_net((*pskb)->dev));
 	const struct ip_tunnel_info *info;
 	struct sk_buff *skb;
+	struct ovl_dev *ovl, *ext = NULL;
 	struct ovl_outer o;
-	struct ovl_dev *ovl;
 	u32 key;
 
 	skb = skb_share_check(*pskb, GFP_ATOMIC);
@@ -242,6 +243,12 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	key = be32_to_cpu(tunnel_id_to_key32(info->key.tun_id));
 	ovl_gre_outer(info, &o);
 	ovl = ovl_gre_owner(on, key, o.src.family, &o.dst);
+	/* a key no other device owns is the external device's, if any */
+	if (!ovl) {
+		ext = ovl_find_external(on, OVL_KIND_GRE, 0, o.src.family,
+					&o.dst);
+		ovl = ext;
+	}
 	if (!ovl) {
 		ovl_rx_drop(on->counters, NULL, skb, OVL_CNT_RX_UNKNOWN_ID);
 		return RX_HANDLER_CONSUMED;
@@ -252,9 +259,14 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	}
 	/* back to the inner Ethernet header (gretap pulled it) */
 	skb_push_rcsum(skb, skb->data - skb_mac_header(skb));
+	if (ext) {
+		/* metadata of its own; the scrub drops ip_gre's */
+		ovl_ext_rx_gre(ext, skb, key, info, &o);
+		return RX_HANDLER_CONSUMED;
+	}
 	/* drops the metadata dst; across namespaces also mark etc. */
 	skb_scrub_packet(skb, ovl_xnet(ovl));
-	ovl_deliver(ovl, skb, &o);
+	ovl_deliver(ovl, NULL, skb, &o);
 	return RX_HANDLER_CONSUMED;
 }
 

@@ -14,6 +14,7 @@
  */
 
 #include "device.h"
+#include "external.h"
 #include "netlink.h"
 #include "socket.h"
 
@@ -44,12 +45,18 @@ static int __net_init ovl_net_init(struct net *net)
 	INIT_LIST_HEAD(&on->devices);
 	INIT_LIST_HEAD(&on->socks);
 	hash_init(on->ids);
+	INIT_HLIST_HEAD(&on->externals);
 	on->counters = alloc_percpu(struct ovl_counters);
 	if (!on->counters)
 		return -ENOMEM;
 	if (IS_ENABLED(CONFIG_PROC_FS) &&
 	    !proc_create_net_single("ovlnet", 0444, net->proc_net,
 				    ovl_net_proc_show, NULL)) {
+		free_percpu(on->counters);
+		return -ENOMEM;
+	}
+	if (ovl_ext_proc_init(net)) {
+		remove_proc_entry("ovlnet", net->proc_net);
 		free_percpu(on->counters);
 		return -ENOMEM;
 	}
@@ -72,6 +79,7 @@ static void __net_exit ovl_net_exit_rtnl(struct list_head *net_list,
 
 static void __net_exit ovl_net_exit(struct net *net)
 {
+	ovl_ext_proc_exit(net);
 	remove_proc_entry("ovlnet", net->proc_net);
 	free_percpu(ovl_net(net)->counters);
 }

@@ -6,6 +6,7 @@
 
 #include "netlink.h"
 #include "device.h"
+#include "external.h"
 #include "socket.h"
 
 #include <linux/if_arp.h>
@@ -47,6 +48,7 @@ static const struct nla_policy ovl_policy[IFLA_OVL_MAX + 1] = {
 	[IFLA_OVL_PRIORITY]	= { .type = NLA_U32 },
 	[IFLA_OVL_UDP6_ZERO_CSUM_TX] = OVL_BOOL,
 	[IFLA_OVL_UDP6_ZERO_CSUM_RX] = OVL_BOOL,
+	[IFLA_OVL_EXTERNAL]	= OVL_BOOL,
 };
 
 /*
@@ -107,6 +109,7 @@ static int ovl_refuse_immutable(struct nlattr *data[],
 	    OVL_FIXED(extack, data, IFLA_OVL_PORT) ||
 	    OVL_FIXED(extack, data, IFLA_OVL_UDP6_ZERO_CSUM_RX) || /* socket's */
 	    OVL_FIXED(extack, data, IFLA_OVL_NVGRE) ||
+	    OVL_FIXED(extack, data, IFLA_OVL_EXTERNAL) ||
 	    /* changes the overhead, hence the MTU */
 	    OVL_FIXED(extack, data, IFLA_OVL_GRE_CSUM))
 		return -EOPNOTSUPP;
@@ -246,6 +249,7 @@ static void ovl_parse_scalars(struct ovl_cfg *cfg, struct nlattr *data[])
 				       cfg->remotes_only);
 	cfg->fwmark = ovl_nla_u32(data[IFLA_OVL_FWMARK], cfg->fwmark);
 	cfg->priority = ovl_nla_u32(data[IFLA_OVL_PRIORITY], cfg->priority);
+	cfg->external = ovl_nla_u8(data[IFLA_OVL_EXTERNAL], cfg->external);
 	if (data[IFLA_OVL_PORT_RANGE]) {
 		const struct ifla_ovl_port_range *r =
 			nla_data(data[IFLA_OVL_PORT_RANGE]);
@@ -255,11 +259,61 @@ static void ovl_parse_scalars(struct ovl_cfg *cfg, struct nlattr *data[])
 	}
 }
 
+/*
+ * External mode: the ID comes with each packet, destinations from the
+ * per-VNI FDBs.  What needs one ID per device, or answers frames back
+ * into the bridge without tunnel metadata (proxy, misses), is refused.
+ */
+static int ovl_check_external(const struct ovl_kind *kind,
+			      const struct ovl_cfg *cfg, struct nlattr *data[],
+			      struct netlink_ext_ack *extack)
+{
+	if (!cfg->external)
+		return 0;
+	if (cfg->nvgre) {
+		OVL_ERR(extack, data, IFLA_OVL_NVGRE,
+			"not supported by an external device (plain keys only)");
+		return -EOPNOTSUPP;
+	}
+	if (OVL_REFUSE(extack, data, IFLA_OVL_ID,
+		       "an external device takes the VNI or key from each packet's metadata") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_REMOTE,
+		       "an external device has per-VNI flood lists (bridge fdb ... src_vni)") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_REMOTE6,
+		       "an external device has per-VNI flood lists (bridge fdb ... src_vni)") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_GROUP,
+		       "not supported by an external device") ||
+	    OVL_REFUSE(extack, data, IFLA_OVL_GROUP6,
+		       "not supported by an external device"))
+		return -EINVAL;
+	if (cfg->proxy) {
+		OVL_ERR(extack, data, IFLA_OVL_PROXY,
+			"not supported by an external device");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->l2miss) {
+		OVL_ERR(extack, data, IFLA_OVL_L2MISS,
+			"not supported by an external device");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->l3miss) {
+		OVL_ERR(extack, data, IFLA_OVL_L3MISS,
+			"not supported by an external device");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int ovl_check_cfg(const struct ovl_kind *kind, struct ovl_cfg *cfg,
 			 struct net *net, struct nlattr *data[],
 			 struct netlink_ext_ack *extack)
 {
 	bool group = ovl_addr_multicast(&cfg->remote);
+	int err;
+
+	err = data ? ovl_check_external(kind, cfg, data, extack) : 0;
+	if (err)
+		return err;
 
 	if (kind->id == OVL_KIND_VXLAN && cfg->id > OVL_VNI_MAX) {
 		OVL_ERR(extack, data, IFLA_OVL_ID, "VNI must be below 2^24");
@@ -472,10 +526,28 @@ static int ovl_move_default_dest(struct ovl_dev *ovl,
 	return 0;
 }
 
+static void ovl_apply_one_fdb(struct ovl_fdb *fdb, void *arg)
+{
+	const struct ovl_cfg *cfg = arg;
+
+	WRITE_ONCE(fdb->max, cfg->maxaddr);
+	ovl_fdb_set_ageing(fdb, (unsigned long)cfg->ageing * HZ);
+}
+
+/* The device's FDB, or an external device's per-VNI ones. */
 static void ovl_apply_fdb_cfg(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
 {
-	WRITE_ONCE(ovl->fdb.max, cfg->maxaddr);
-	ovl_fdb_set_ageing(&ovl->fdb, (unsigned long)cfg->ageing * HZ);
+	ovl_ext_fdbs_apply(ovl, ovl_apply_one_fdb, (void *)cfg);
+}
+
+static void ovl_reset_one_fdb(struct ovl_fdb *fdb, void *unused)
+{
+	ovl_fdb_reset_routes(fdb);
+}
+
+static void ovl_flush_one_fdb(struct ovl_fdb *fdb, void *unused)
+{
+	ovl_fdb_flush(fdb, false);
 }
 
 static int ovl_set_mtu(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
@@ -508,6 +580,7 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 {
 	struct ovl_dev *ovl = netdev_priv(dev);
 	struct ovl_cfg *cfg;
+	bool external;
 	int err;
 
 	ovl->dev = dev;
@@ -515,7 +588,9 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	ovl->kind = ovl_kind_of(dev->rtnl_link_ops);
 	spin_lock_init(&ovl->bum.lock);
 
-	if (!data || !data[IFLA_OVL_ID]) {
+	external = data && data[IFLA_OVL_EXTERNAL] &&
+		   nla_get_u8(data[IFLA_OVL_EXTERNAL]);
+	if (!data || (!data[IFLA_OVL_ID] && !external)) {
 		if (ovl->kind->id == OVL_KIND_VXLAN)
 			NL_SET_ERR_MSG(extack, "IFLA_OVL_ID: a VNI (id) is required");
 		else
@@ -530,9 +605,24 @@ static int ovl_newlink(struct net *src_net, struct net_device *dev,
 	err = ovl_build_cfg(ovl->kind, cfg, src_net, data, extack);
 	if (err)
 		goto err_free;
-	if (ovl_find_conflict(ovl_net(src_net), ovl, cfg)) {
+	if (cfg->external &&
+	    ovl_find_external(ovl_net(src_net), ovl->kind->id,
+			      ovl_demux_space(ovl, cfg), cfg->family,
+			      &cfg->local)) {
+		OVL_ERR(extack, data, IFLA_OVL_EXTERNAL,
+			"another external device of this kind uses the same local address (and UDP port)");
+		err = -EEXIST;
+		goto err_free;
+	}
+	if (!cfg->external && ovl_find_conflict(ovl_net(src_net), ovl, cfg)) {
 		OVL_ERR(extack, data, IFLA_OVL_ID,
 			"this ID is in use on the same local address (and UDP port)");
+		err = -EEXIST;
+		goto err_free;
+	}
+	if (!cfg->external && ovl_ext_claims(ovl_net(src_net), ovl, cfg)) {
+		OVL_ERR(extack, data, IFLA_OVL_ID,
+			"an external device on the same local address (and UDP port) has this ID (bridge fdb ... src_vni)");
 		err = -EEXIST;
 		goto err_free;
 	}
@@ -615,14 +705,14 @@ static int ovl_changelink(struct net_device *dev, struct nlattr *tb[],
 	    cfg->tos_inherit != old->tos_inherit) {
 		/* no sender still routes with the old mark/TOS after this */
 		synchronize_net();
-		ovl_fdb_reset_routes(&ovl->fdb);
+		ovl_ext_fdbs_apply(ovl, ovl_reset_one_fdb, NULL);
 	}
 	/*
 	 * Switching remotes-only on: what was learned before came from any
 	 * sender, and would keep that sender a "known" VTEP.  Forget it.
 	 */
 	if (cfg->remotes_only && !old->remotes_only)
-		ovl_fdb_flush(&ovl->fdb, false);
+		ovl_ext_fdbs_apply(ovl, ovl_flush_one_fdb, NULL);
 	kfree_rcu(old, rcu);
 	return 0;
 }
@@ -644,7 +734,7 @@ static size_t ovl_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(struct in6_addr)) * 2 + /* LOCAL REMOTE */
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
 	       nla_total_size(sizeof(struct ifla_ovl_port_range)) +
-	       nla_total_size(sizeof(u8)) * 17;		/* u8s and bools */
+	       nla_total_size(sizeof(u8)) * 18;		/* u8s and bools */
 }
 
 static int ovl_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -673,6 +763,7 @@ static int ovl_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_OVL_L2MISS, cfg->l2miss) ||
 	    nla_put_u8(skb, IFLA_OVL_L3MISS, cfg->l3miss) ||
 	    nla_put_u8(skb, IFLA_OVL_REMOTES_ONLY, cfg->remotes_only) ||
+	    nla_put_u8(skb, IFLA_OVL_EXTERNAL, cfg->external) ||
 	    nla_put_u32(skb, IFLA_OVL_FWMARK, cfg->fwmark) ||
 	    nla_put_u32(skb, IFLA_OVL_PRIORITY, cfg->priority))
 		return -EMSGSIZE;

@@ -107,6 +107,28 @@ static inline u32 ovl_nvgre_vsid(u32 key)
 }
 
 /*
+ * External mode: tunnel metadata carries a 64-bit tunnel ID (big endian,
+ * struct ip_tunnel_key.tun_id); the bridge's vlan_tunnel, tc tunnel_key
+ * and the in-tree drivers put a VNI or GRE key in its low 32 bits.  An ID
+ * above @max (2^24-1 for a VNI, 2^32-1 for a key) is refused, not
+ * truncated into another tenant's ID.
+ */
+static inline bool ovl_tun_id_to_id(__be64 tun_id, u32 max, u32 *id)
+{
+	u64 v = be64_to_cpu(tun_id);
+
+	if (v > max)
+		return false;
+	*id = v;
+	return true;
+}
+
+static inline __be64 ovl_id_to_tun_id(u32 id)
+{
+	return cpu_to_be64(id);
+}
+
+/*
  * RFC 6040 section 4.2, decapsulation: what the outer ECN field @outer
  * does to the inner one @inner (both the two low bits of TOS / traffic
  * class).

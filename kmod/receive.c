@@ -9,6 +9,7 @@
 
 #include "receive.h"
 #include "device.h"
+#include "external.h"
 #include "proto.h"
 
 #include <linux/etherdevice.h>
@@ -52,8 +53,9 @@ void ovl_rx_drop(struct ovl_counters __percpu *c, struct net_device *dev,
 	kfree_skb(skb);
 }
 
-static void ovl_learn(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
-		      const u8 *mac, const struct ovl_outer *o)
+static void ovl_learn(struct ovl_dev *ovl, struct ovl_fdb *fdb, u32 id,
+		      const struct ovl_cfg *cfg, const u8 *mac,
+		      const struct ovl_outer *o)
 {
 	struct ovl_remote_key key = {};
 
@@ -61,8 +63,8 @@ static void ovl_learn(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	lockdep_assert_in_softirq();
 	key.ip = o->src;
 	key.port = ovl->kind->id == OVL_KIND_VXLAN ? cfg->port : 0;
-	key.id = cfg->id;
-	switch (ovl_fdb_learn(&ovl->fdb, mac, &key, jiffies)) {
+	key.id = id;
+	switch (ovl_fdb_learn(fdb, mac, &key, jiffies)) {
 	case OVL_LEARN_NEW:
 	case OVL_LEARN_MOVED:
 		ovl_count(ovl->counters, OVL_CNT_LEARNED);
@@ -149,47 +151,68 @@ static bool ovl_ecn_decapsulate(struct sk_buff *skb, u8 outer)
 	return true;
 }
 
-/* @skb->data is the inner Ethernet header; consumes @skb. */
-void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
+/* A drop in ovl_deliver(): the device's counters, and the VNI's. */
+static void ovl_deliver_drop(struct ovl_dev *ovl, struct ovl_vni *v,
+			     struct sk_buff *skb, enum ovl_counter why)
+{
+	if (v)
+		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
+	ovl_rx_drop(ovl->counters, ovl->dev, skb, why);
+}
+
+/*
+ * @skb->data is the inner Ethernet header; consumes @skb.  @v is the VNI
+ * of an external device (its FDB learns), NULL for the others.
+ */
+void ovl_deliver(struct ovl_dev *ovl, struct ovl_vni *v, struct sk_buff *skb,
 		 const struct ovl_outer *o)
 {
 	const struct ovl_cfg *cfg = rcu_dereference(ovl->cfg);
+	struct ovl_fdb *fdb = v ? &v->fdb : &ovl->fdb;
 	struct net_device *dev = ovl->dev;
 	const struct ethhdr *eth;
 	unsigned int len;
 
 	if (!pskb_may_pull(skb, ETH_HLEN)) {
-		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_RUNT);
+		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_RUNT);
 		return;
 	}
 	skb_reset_mac_header(skb);
 	eth = eth_hdr(skb);
 	if (!is_valid_ether_addr(eth->h_source)) {
-		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_BAD_HEADER);
+		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_BAD_HEADER);
 		return;
 	}
 	/* our own frame: bridged back, or our multicast echoed by the underlay */
 	if (ether_addr_equal(eth->h_source, dev->dev_addr) ||
 	    ovl_addr_equal(&o->src, &cfg->local)) {
-		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_LOOP);
+		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_LOOP);
 		return;
 	}
-	if (cfg->remotes_only && !ovl_fdb_knows_remote(&ovl->fdb, &o->src)) {
-		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_NOT_REMOTE);
+	if (cfg->remotes_only && !ovl_fdb_knows_remote(fdb, &o->src)) {
+		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_NOT_REMOTE);
 		return;
 	}
 	if (cfg->learning)
-		ovl_learn(ovl, cfg, eth->h_source, o);
+		ovl_learn(ovl, fdb, v ? v->vni : cfg->id, cfg, eth->h_source,
+			  o);
 
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
 	if (!ovl_ecn_decapsulate(skb, o->tos)) {
-		ovl_rx_drop(ovl->counters, dev, skb, OVL_CNT_RX_ECN_ERRORS);
+		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_ECN_ERRORS);
 		return;
 	}
 
 	len = skb->len;
-	if (gro_cells_receive(&ovl->gro_cells, skb) == NET_RX_SUCCESS)
+	if (gro_cells_receive(&ovl->gro_cells, skb) == NET_RX_SUCCESS) {
 		dev_sw_netstats_rx_add(dev, len + ETH_HLEN);
+		if (v) {
+			ovl_vni_count(v, OVL_VNI_RX_PACKETS, 1);
+			ovl_vni_count(v, OVL_VNI_RX_BYTES, len + ETH_HLEN);
+		}
+	} else if (v) {
+		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
+	}
 }

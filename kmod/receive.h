@@ -20,7 +20,8 @@ struct ovl_outer {
 void ovl_outer_parse(const struct sk_buff *skb, struct ovl_outer *o);
 void ovl_rx_drop(struct ovl_counters __percpu *c, struct net_device *dev,
 		 struct sk_buff *skb, enum ovl_counter why);
-void ovl_deliver(struct ovl_dev *ovl, struct sk_buff *skb,
+struct ovl_vni;
+void ovl_deliver(struct ovl_dev *ovl, struct ovl_vni *v, struct sk_buff *skb,
 		 const struct ovl_outer *o);
 
 static inline bool ovl_rx_ready(struct ovl_dev *ovl)

@@ -9,6 +9,7 @@
 
 #include "send.h"
 #include "device.h"
+#include "external.h"
 #include "fdb_netlink.h"
 #include "proto.h"
 #include "proxy.h"
@@ -377,8 +378,14 @@ static bool ovl_too_big(struct ovl_dev *ovl, struct sk_buff *skb,
 	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	/*
+	 * An external device's answer would come back without tunnel
+	 * metadata, into the bridge port's PVID: another tenant's VLAN.
+	 * It does not answer, it treats the frame as a routed one's.
+	 */
 	switch (ovl_pmtu_action(p->df, p->inner_df,
-				netif_is_any_bridge_port(ovl->dev))) {
+				netif_is_any_bridge_port(ovl->dev) &&
+				!ovl->ext)) {
 	case OVL_PMTU_SEND:
 		return false;
 	case OVL_PMTU_ANSWER_OR_SEND:
@@ -442,9 +449,9 @@ struct dst_entry *ovl_prepare6(struct ovl_dev *ovl,
 /* --- ndo_start_xmit ---------------------------------------------------- */
 
 /* Token bucket: @bumlimit packets per second, a second's worth of burst. */
-static bool ovl_bum_allowed(struct ovl_dev *ovl, const struct ovl_cfg *cfg)
+static bool ovl_bum_allowed(struct ovl_bum_limiter *b,
+			    const struct ovl_cfg *cfg)
 {
-	struct ovl_bum_limiter *b = &ovl->bum;
 	u64 cost = HZ, cap = (u64)cfg->bumlimit * HZ;
 	unsigned long now = jiffies;
 	bool ok;
@@ -485,28 +492,19 @@ static void ovl_xmit_dests(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 	ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_DEST);
 }
 
-netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev)
+/*
+ * Sends @skb by @fdb: to the entry of its destination MAC, else to the
+ * flood list within @bum's budget.  Under RCU; consumes @skb.
+ */
+void ovl_xmit_fdb(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+		  struct ovl_fdb *fdb, struct ovl_bum_limiter *bum,
+		  struct sk_buff *skb)
 {
-	struct ovl_dev *ovl = netdev_priv(dev);
-	const struct ovl_cfg *cfg;
+	const struct ethhdr *eth = eth_hdr(skb);
 	struct ovl_fdb_entry *e = NULL;
-	const struct ethhdr *eth;
-
-	rcu_read_lock();
-	cfg = rcu_dereference(ovl->cfg);
-	if (!pskb_may_pull(skb, ETH_HLEN)) {
-		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_DEST);
-		goto out;
-	}
-	skb_reset_mac_header(skb);
-	eth = eth_hdr(skb);
-
-	if (cfg->proxy && ovl_proxy_reply(ovl, cfg, skb))
-		goto out;
-	eth = eth_hdr(skb);		/* proxy may have pulled the header */
 
 	if (!is_multicast_ether_addr(eth->h_dest))
-		e = ovl_fdb_lookup(&ovl->fdb, eth->h_dest);
+		e = ovl_fdb_lookup(fdb, eth->h_dest);
 	if (e) {
 		unsigned long now = jiffies;
 
@@ -516,19 +514,41 @@ netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev)
 	} else {
 		if (cfg->l2miss && !is_multicast_ether_addr(eth->h_dest))
 			ovl_fdb_notify_miss(ovl, eth->h_dest);
-		if (!ovl_bum_allowed(ovl, cfg)) {
+		if (!ovl_bum_allowed(bum, cfg)) {
 			ovl_count(ovl->counters, OVL_CNT_TX_BUM_LIMITED);
-			dev_core_stats_tx_dropped_inc(dev);
+			dev_core_stats_tx_dropped_inc(ovl->dev);
 			kfree_skb(skb);
-			goto out;
+			return;
 		}
-		e = ovl_fdb_lookup(&ovl->fdb, ovl_flood_mac);
+		e = ovl_fdb_lookup(fdb, ovl_flood_mac);
 		if (!e) {
 			ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_DEST);
-			goto out;
+			return;
 		}
 	}
 	ovl_xmit_dests(ovl, cfg, skb, e);
+}
+
+netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ovl_dev *ovl = netdev_priv(dev);
+	const struct ovl_cfg *cfg;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(ovl->cfg);
+	if (!pskb_may_pull(skb, ETH_HLEN)) {
+		ovl_tx_error(ovl, skb, OVL_CNT_TX_NO_DEST);
+		goto out;
+	}
+	skb_reset_mac_header(skb);
+	if (ovl->ext) {
+		ovl_ext_xmit(ovl, cfg, skb);
+		goto out;
+	}
+	if (cfg->proxy && ovl_proxy_reply(ovl, cfg, skb))
+		goto out;
+	/* proxy may have pulled the header: eth_hdr() is read afresh */
+	ovl_xmit_fdb(ovl, cfg, &ovl->fdb, &ovl->bum, skb);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;

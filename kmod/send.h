@@ -21,6 +21,9 @@ struct ovl_outer_params {
 };
 
 netdev_tx_t ovl_xmit(struct sk_buff *skb, struct net_device *dev);
+void ovl_xmit_fdb(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
+		  struct ovl_fdb *fdb, struct ovl_bum_limiter *bum,
+		  struct sk_buff *skb);
 
 void ovl_outer_params(const struct ovl_cfg *cfg, struct sk_buff *skb,
 		      const struct ovl_remote *r, struct ovl_outer_params *p);

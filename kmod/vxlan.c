@@ -7,6 +7,7 @@
  */
 
 #include "device.h"
+#include "external.h"
 #include "proto.h"
 #include "receive.h"
 #include "send.h"
@@ -148,7 +149,7 @@ int ovl_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	struct ovl_vxlanhdr *vh;
 	enum ovl_parse_result res;
 	struct ovl_outer o;
-	struct ovl_dev *ovl;
+	struct ovl_dev *ovl, *ext = NULL;
 	u32 vni;
 
 	if (!os)
@@ -164,6 +165,13 @@ int ovl_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	ovl_outer_parse(skb, &o);
 	ovl = ovl_find_by_id(os->on, OVL_KIND_VXLAN, (__force u16)os->port,
 			     vni, os->family, &o.dst);
+	/* a VNI no other device owns is the external device's, if any */
+	if (!ovl) {
+		ext = ovl_find_external(os->on, OVL_KIND_VXLAN,
+					(__force u16)os->port, os->family,
+					&o.dst);
+		ovl = ext;
+	}
 	if (!ovl || !ovl_rx_ready(ovl)) {
 		ovl_rx_drop(os->on->counters, NULL, skb,
 			    res == OVL_PARSE_OK ? OVL_CNT_RX_UNKNOWN_ID
@@ -180,7 +188,9 @@ int ovl_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_RUNT);
 		return 0;
 	}
-	ovl_deliver(ovl, skb, &o);
+	if (ext)
+		return ovl_ext_rx_vxlan(ext, skb, vni, &o);
+	ovl_deliver(ovl, NULL, skb, &o);
 	return 0;
 drop:
 	kfree_skb(skb);
@@ -213,7 +223,9 @@ int ovl_vxlan_err_lookup(struct sock *sk, struct sk_buff *skb)
 	else
 		local.ip6 = ipv6_hdr(skb)->saddr;
 	if (!ovl_find_by_id(os->on, OVL_KIND_VXLAN, (__force u16)os->port,
-			    vni, os->family, &local))
+			    vni, os->family, &local) &&
+	    !ovl_find_external(os->on, OVL_KIND_VXLAN, (__force u16)os->port,
+			       os->family, &local))
 		return -ENOENT;
 	return 0;
 }

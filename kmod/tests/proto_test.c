@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the wire formats in proto.h: VXLAN and GRE headers,
- * NVGRE's key split and the UDP source port hash.
+ * NVGRE's key split, the UDP source port hash and external mode's
+ * tunnel IDs.
  */
 
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <net/ip_tunnels.h>
 
 #include "../proto.h"
 
@@ -241,6 +243,40 @@ static void ovl_hash_to_port_uniform_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ovl_hash_to_port(0xc0000000, 0, 3), 3);
 }
 
+/* --- external mode: tunnel IDs ---------------------------------------- */
+
+static void ovl_tun_id_test(struct kunit *test)
+{
+	static const u32 ids[] = { 0, 1, 1000, 0xabcdef, (1U << 24) - 1 };
+	unsigned int i;
+	u32 id;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		/* what the bridge's tunnel_info id and ip_gre put there */
+		__be64 tun_id = key32_to_tunnel_id(cpu_to_be32(ids[i]));
+
+		KUNIT_EXPECT_EQ(test, (__force u64)ovl_id_to_tun_id(ids[i]),
+				(__force u64)tun_id);
+		id = ~0U;
+		KUNIT_EXPECT_TRUE(test, ovl_tun_id_to_id(tun_id, (1U << 24) - 1,
+							 &id));
+		KUNIT_EXPECT_EQ(test, id, ids[i]);
+	}
+	/* a VNI has 24 bits: 2^24 is refused, not truncated to VNI 0 */
+	id = 7;
+	KUNIT_EXPECT_FALSE(test, ovl_tun_id_to_id(cpu_to_be64(1U << 24),
+						  (1U << 24) - 1, &id));
+	KUNIT_EXPECT_EQ(test, id, 7);
+	/* a GRE key has 32 */
+	KUNIT_EXPECT_TRUE(test, ovl_tun_id_to_id(cpu_to_be64(U32_MAX), U32_MAX,
+						 &id));
+	KUNIT_EXPECT_EQ(test, id, U32_MAX);
+	KUNIT_EXPECT_FALSE(test, ovl_tun_id_to_id(cpu_to_be64(1ULL << 32),
+						  U32_MAX, &id));
+	KUNIT_EXPECT_FALSE(test, ovl_tun_id_to_id(cpu_to_be64(~0ULL), U32_MAX,
+						  &id));
+}
+
 static struct kunit_case ovl_proto_cases[] = {
 	KUNIT_CASE(ovl_vxlan_round_trip_test),
 	KUNIT_CASE(ovl_vxlan_wire_bytes_test),
@@ -251,6 +287,7 @@ static struct kunit_case ovl_proto_cases[] = {
 	KUNIT_CASE(ovl_hash_to_port_single_test),
 	KUNIT_CASE(ovl_hash_to_port_full_test),
 	KUNIT_CASE(ovl_hash_to_port_uniform_test),
+	KUNIT_CASE(ovl_tun_id_test),
 	{}
 };
 

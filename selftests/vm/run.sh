@@ -315,6 +315,7 @@ MODS=(veth bridge vxlan ip_gre ip6_gre gre ip6_tunnel ip_tunnel udp_tunnel
 	sch_htb sch_sfq sch_fq_codel sch_fq sch_ingress sch_prio sch_tbf sch_netem
 	sch_red sch_multiq cls_u32 cls_flower cls_matchall cls_fw cls_basic
 	act_police act_gact act_mirred act_skbedit act_vlan act_pedit act_csum
+	act_tunnel_key
 	virtio_pci virtio_net netdevsim
 	nf_conntrack nf_tables nft_ct nft_queue nfnetlink_queue xfrm_user esp4
 	esp6 authenc echainiv seqiv geniv drbg jitterentropy_rng ctr cbc hmac

@@ -4,6 +4,7 @@
  * over GRE with key, optionally NVGRE):
  *
  *   ip link add NAME type ovl-gre key KEY [ OPTIONS ]
+ *   ip link add NAME type ovl-gre external [ OPTIONS ]
  *   ip link set NAME type ovl-gre [ OPTIONS ]
  *   ip -d [-s] [-j] link show NAME
  *
@@ -17,7 +18,9 @@
 
 static void ovl_gre_explain(FILE *f)
 {
-	fprintf(f, "Usage: ... ovl-gre key KEY\n");
+	fprintf(f,
+		"Usage: ... ovl-gre key KEY\n"
+		"                 [ external ]\n");
 	ovl_print_help_common(f);
 	fprintf(f,
 		"                 [ [no]csum ] [ [no]nvgre ]\n"
@@ -32,6 +35,7 @@ static const struct ovl_flag ovl_gre_flags[] = {
 	{ "nocsum",	IFLA_OVL_GRE_CSUM,	0 },
 	{ "nvgre",	IFLA_OVL_NVGRE,		1 },
 	{ "nonvgre",	IFLA_OVL_NVGRE,		0 },
+	{ "external",	IFLA_OVL_EXTERNAL,	1 },
 	{ NULL }
 };
 
@@ -86,9 +90,16 @@ static void ovl_gre_print_opt(struct link_util *lu, FILE *f,
 	if (!tb)
 		return;
 
-	a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
-	if (a)
-		print_uint(PRINT_ANY, "key", "key %u ", ovl_rta_u32(a));
+	a = ovl_attr(tb, IFLA_OVL_EXTERNAL, sizeof(__u8));
+	if (a && ovl_rta_u8(a)) {
+		/* the key comes with each packet: none to show */
+		print_bool(PRINT_ANY, "external", "external ", true);
+	} else {
+		a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
+		if (a)
+			print_uint(PRINT_ANY, "key", "key %u ",
+				   ovl_rta_u32(a));
+	}
 	ovl_print_addrs(tb);
 	ovl_print_common(tb);
 	ovl_print_flag(tb, IFLA_OVL_GRE_CSUM, "csum", "csum");

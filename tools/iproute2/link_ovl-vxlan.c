@@ -3,6 +3,7 @@
  * iproute2 plugin for ovlnet's ovl-vxlan links:
  *
  *   ip link add NAME type ovl-vxlan id VNI [ OPTIONS ]
+ *   ip link add NAME type ovl-vxlan external [ OPTIONS ]
  *   ip link set NAME type ovl-vxlan [ OPTIONS ]
  *   ip -d [-s] [-j] link show NAME
  *
@@ -18,6 +19,7 @@ static void ovl_vxlan_explain(FILE *f)
 {
 	fprintf(f,
 		"Usage: ... ovl-vxlan id VNI\n"
+		"                 [ external ]\n"
 		"                 [ dstport PORT ] [ srcport MIN MAX ]\n");
 	ovl_print_help_common(f);
 	fprintf(f,
@@ -37,6 +39,7 @@ static const struct ovl_flag ovl_vxlan_flags[] = {
 	{ "noudp6zerocsumtx",	IFLA_OVL_UDP6_ZERO_CSUM_TX,	0 },
 	{ "udp6zerocsumrx",	IFLA_OVL_UDP6_ZERO_CSUM_RX,	1 },
 	{ "noudp6zerocsumrx",	IFLA_OVL_UDP6_ZERO_CSUM_RX,	0 },
+	{ "external",	IFLA_OVL_EXTERNAL,	1 },
 	{ NULL }
 };
 
@@ -135,9 +138,16 @@ static void ovl_vxlan_print_opt(struct link_util *lu, FILE *f,
 	if (!tb)
 		return;
 
-	a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
-	if (a)
-		print_uint(PRINT_ANY, "id", "id %u ", ovl_rta_u32(a));
+	a = ovl_attr(tb, IFLA_OVL_EXTERNAL, sizeof(__u8));
+	if (a && ovl_rta_u8(a)) {
+		/* the VNI comes with each packet: no id to show */
+		print_bool(PRINT_ANY, "external", "external ", true);
+	} else {
+		a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
+		if (a)
+			print_uint(PRINT_ANY, "id", "id %u ",
+				   ovl_rta_u32(a));
+	}
 	ovl_print_addrs(tb);
 	ovl_vxlan_print_ports(tb);
 	ovl_print_common(tb);

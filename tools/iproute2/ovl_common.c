@@ -322,7 +322,9 @@ int ovl_parse_common(struct ovl_parse *p, int *argcp, char ***argvp)
 /* Checks once the whole line is parsed. */
 int ovl_parse_finish(struct ovl_parse *p)
 {
-	if (p->create && !ovl_seen(p, IFLA_OVL_ID)) {
+	/* an external device takes its ID from each packet */
+	if (p->create && !ovl_seen(p, IFLA_OVL_ID) &&
+	    !ovl_seen(p, IFLA_OVL_EXTERNAL)) {
 		fprintf(stderr, "%s: missing %s\n", p->kind,
 			strcmp(p->kind, OVL_GRE_KIND) ? "\"id VNI\"" :
 							"\"key KEY\"");
@@ -531,6 +533,7 @@ static const struct {
 	[IFLA_OVL_XSTATS_FDB_EVENTS_SUPPRESSED] = { "fdb_events_suppressed", 'f' },
 	[IFLA_OVL_XSTATS_FDB_AGE_VISITED] = { "fdb_age_visited", 'f' },
 	[IFLA_OVL_XSTATS_RX_ECN_ERRORS]	= { "rx_ecn_errors",	'r' },
+	[IFLA_OVL_XSTATS_TX_BAD_METADATA] = { "tx_bad_metadata", 't' },
 };
 
 static void ovl_print_xstat(unsigned int type, __u64 val, char *group)

@@ -407,7 +407,8 @@ def print_tests(t):
             x.get('tx_encap_errors') == 1014 and x.get('xstat_99') == 5 and
             x.get('learn_blocked') == 1015 and
             x.get('rx_ecn_errors') == 1019 and
-            len(x) == 20, repr(x))
+            x.get('tx_bad_metadata') == 1020 and
+            len(x) == 21, repr(x))
     d = js['ovx6']['info_data']
     t.check('json: ovx6 info_data', d == {
         'id': 16777215, 'group6': 'ff05::100', 'local6': '2001:db8::1',

@@ -63,6 +63,7 @@ enum {
 	IFLA_OVL_PRIORITY,	/* u32: skb->priority of the encapsulated packet */
 	IFLA_OVL_UDP6_ZERO_CSUM_TX, /* u8 bool: zero UDP checksum over IPv6 (RFC 6935) */
 	IFLA_OVL_UDP6_ZERO_CSUM_RX, /* u8 bool: accept zero UDP checksums over IPv6 */
+	IFLA_OVL_EXTERNAL,	/* u8 bool: collect metadata, ID per packet (ovl-vxlan) */
 	__IFLA_OVL_MAX
 };
 
@@ -94,6 +95,7 @@ enum {
 	IFLA_OVL_XSTATS_FDB_EVENTS_SUPPRESSED, /* ... not sent: rate bound */
 	IFLA_OVL_XSTATS_FDB_AGE_VISITED, /* entries the ageing scans looked at */
 	IFLA_OVL_XSTATS_RX_ECN_ERRORS,	/* RFC 6040: CE on a Not-ECT inner packet */
+	IFLA_OVL_XSTATS_TX_BAD_METADATA, /* external: no tunnel metadata, ID or family wrong */
 	__IFLA_OVL_XSTATS_MAX
 };
 
