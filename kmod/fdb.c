@@ -67,6 +67,42 @@ struct ovl_fdb_entry *ovl_fdb_lookup(struct ovl_fdb *fdb, const u8 *mac)
 
 /* --- remotes ------------------------------------------------------- */
 
+/*
+ * What an add may need, allocated before fdb->lock by the control plane's
+ * (sleeping) add, so that it never depends on GFP_ATOMIC: per-CPU memory
+ * (a new remote's dst_cache) is scarce atomically, and a control plane
+ * adding hundreds of remotes at once got -ENOMEM for some.  Learning, in
+ * softirq, has none and allocates atomically.  What the add did not use
+ * is freed after the lock.
+ */
+struct ovl_fdb_spare {
+	struct ovl_fdb_entry *entry;
+	struct ovl_fdb_dest *dest;
+	struct ovl_remote *remote;
+};
+
+/* The spare entry (@spare may be NULL), or one allocated atomically. */
+static struct ovl_fdb_entry *ovl_spare_entry(struct ovl_fdb_spare *spare)
+{
+	struct ovl_fdb_entry *e = spare ? spare->entry : NULL;
+
+	if (!e)
+		return kzalloc(sizeof(*e), GFP_ATOMIC);
+	spare->entry = NULL;
+	return e;
+}
+
+/* The spare destination (@spare may be NULL), or one allocated atomically. */
+static struct ovl_fdb_dest *ovl_spare_dest(struct ovl_fdb_spare *spare)
+{
+	struct ovl_fdb_dest *d = spare ? spare->dest : NULL;
+
+	if (!d)
+		return kzalloc(sizeof(*d), GFP_ATOMIC);
+	spare->dest = NULL;
+	return d;
+}
+
 static struct ovl_remote *ovl_remote_find(struct ovl_fdb *fdb,
 					  const struct ovl_remote_key *key)
 {
@@ -85,17 +121,33 @@ bool ovl_fdb_knows_remote(struct ovl_fdb *fdb, const struct ovl_addr *ip)
 	return rhltable_lookup(&fdb->remotes, ip, ovl_remote_params);
 }
 
-static void ovl_remote_free_rcu(struct rcu_head *head)
+/* A remote with its route cache; NULL on failure. */
+static struct ovl_remote *ovl_remote_alloc(gfp_t gfp)
 {
-	struct ovl_remote *r = container_of(head, struct ovl_remote, rcu);
+	struct ovl_remote *r = kzalloc(sizeof(*r), gfp);
 
+	if (r && dst_cache_init(&r->dst_cache, gfp)) {
+		kfree(r);
+		r = NULL;
+	}
+	return r;
+}
+
+static void ovl_remote_free(struct ovl_remote *r)
+{
 	dst_cache_destroy(&r->dst_cache);
 	kfree(r);
 }
 
-/* Called with fdb->lock held; may run in softirq (learning). */
+static void ovl_remote_free_rcu(struct rcu_head *head)
+{
+	ovl_remote_free(container_of(head, struct ovl_remote, rcu));
+}
+
+/* Called with fdb->lock held; may run in softirq (learning, @spare NULL). */
 static struct ovl_remote *ovl_remote_get(struct ovl_fdb *fdb,
-					 const struct ovl_remote_key *key)
+					 const struct ovl_remote_key *key,
+					 struct ovl_fdb_spare *spare)
 {
 	struct ovl_remote *r;
 
@@ -107,22 +159,20 @@ static struct ovl_remote *ovl_remote_get(struct ovl_fdb *fdb,
 		return r;
 	}
 
-	r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	r = spare ? spare->remote : NULL;
+	if (r)
+		spare->remote = NULL;
+	else
+		r = ovl_remote_alloc(GFP_ATOMIC);
 	if (!r)
 		return NULL;
 	r->key = *key;
 	refcount_set(&r->refs, 1);
-	if (dst_cache_init(&r->dst_cache, GFP_ATOMIC))
-		goto err_free;
-	if (rhltable_insert(&fdb->remotes, &r->node, ovl_remote_params))
-		goto err_cache;
+	if (rhltable_insert(&fdb->remotes, &r->node, ovl_remote_params)) {
+		ovl_remote_free(r);
+		return NULL;
+	}
 	return r;
-
-err_cache:
-	dst_cache_destroy(&r->dst_cache);
-err_free:
-	kfree(r);
-	return NULL;
 }
 
 static void ovl_remote_put(struct ovl_fdb *fdb, struct ovl_remote *r)
@@ -171,14 +221,15 @@ static void ovl_dest_release(struct ovl_fdb *fdb, struct ovl_fdb_dest *d)
 
 static int ovl_dest_prepend(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 			    const struct ovl_remote_key *key, bool config,
-			    const struct ovl_fdb_tag *tag)
+			    const struct ovl_fdb_tag *tag,
+			    struct ovl_fdb_spare *spare)
 {
 	struct ovl_fdb_dest *d;
 
-	d = kzalloc(sizeof(*d), GFP_ATOMIC);
+	d = ovl_spare_dest(spare);
 	if (!d)
 		return -ENOMEM;
-	d->remote = ovl_remote_get(fdb, key);
+	d->remote = ovl_remote_get(fdb, key, spare);
 	if (!d->remote) {
 		kfree(d);
 		return -ENOMEM;
@@ -270,11 +321,12 @@ static bool ovl_fdb_full(struct ovl_fdb *fdb)
 
 static struct ovl_fdb_entry *ovl_entry_create(struct ovl_fdb *fdb,
 					      const u8 *mac, u16 flags,
-					      unsigned long now)
+					      unsigned long now,
+					      struct ovl_fdb_spare *spare)
 {
 	struct ovl_fdb_entry *e;
 
-	e = kzalloc(sizeof(*e), GFP_ATOMIC);
+	e = ovl_spare_entry(spare);
 	if (!e)
 		return ERR_PTR(-ENOMEM);
 	ether_addr_copy(e->mac, mac);
@@ -307,6 +359,38 @@ static void ovl_fdb_arm_ageing(struct ovl_fdb *fdb)
 				      ovl_fdb_ageing_period(ageing));
 }
 
+/*
+ * Fills @spare, in process context, with what adding @key for @mac may
+ * need: an entry if @mac is new, a destination, a remote if @key is new.
+ * A failed allocation leaves its slot empty (the add then tries
+ * atomically); a slot made useless by a concurrent change is freed
+ * after the add.
+ */
+static void ovl_fdb_spare_alloc(struct ovl_fdb *fdb,
+				struct ovl_fdb_spare *spare, const u8 *mac,
+				const struct ovl_remote_key *key)
+{
+	bool have_entry, have_remote;
+
+	might_sleep();
+	rcu_read_lock();
+	have_entry = rhashtable_lookup(&fdb->entries, mac, ovl_entry_params);
+	have_remote = ovl_remote_find(fdb, key);
+	rcu_read_unlock();
+	spare->entry = have_entry ? NULL :
+		       kzalloc(sizeof(*spare->entry), GFP_KERNEL);
+	spare->dest = kzalloc(sizeof(*spare->dest), GFP_KERNEL);
+	spare->remote = have_remote ? NULL : ovl_remote_alloc(GFP_KERNEL);
+}
+
+static void ovl_fdb_spare_free(struct ovl_fdb_spare *spare)
+{
+	kfree(spare->entry);
+	kfree(spare->dest);
+	if (spare->remote)
+		ovl_remote_free(spare->remote);
+}
+
 /* --- the API --------------------------------------------------------- */
 
 /* Takes what a netlink add says about behaviour (flags) and display (tag). */
@@ -325,7 +409,8 @@ static bool ovl_entry_set(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 static int ovl_fdb_update(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 			  const struct ovl_remote_key *key, u16 flags,
 			  const struct ovl_fdb_tag *tag, bool append,
-			  bool replace, unsigned long now, bool *changed)
+			  bool replace, unsigned long now, bool *changed,
+			  struct ovl_fdb_spare *spare)
 {
 	bool config = flags & OVL_FDB_CONFIG;
 	struct ovl_fdb_dest *d;
@@ -335,14 +420,14 @@ static int ovl_fdb_update(struct ovl_fdb *fdb, struct ovl_fdb_entry *e,
 	if (append) {
 		if (d)
 			return -EEXIST;
-		err = ovl_dest_prepend(fdb, e, key, config, tag);
+		err = ovl_dest_prepend(fdb, e, key, config, tag, spare);
 		*changed = true;
 	} else if (replace) {
 		if (!d) {
 			/* replace the first destination, as the bridge does */
 			struct ovl_fdb_dest *first = ovl_dest_deref(fdb, e->dests);
 
-			err = ovl_dest_prepend(fdb, e, key, config, tag);
+			err = ovl_dest_prepend(fdb, e, key, config, tag, spare);
 			if (!err && first)
 				ovl_dest_unlink(fdb,
 						&ovl_dest_deref(fdb, e->dests)->next,
@@ -395,6 +480,7 @@ int ovl_fdb_add_tagged(struct ovl_fdb *fdb, const u8 *mac,
 		       bool replace, unsigned long now, bool *changed)
 {
 	static const struct ovl_fdb_tag none;
+	struct ovl_fdb_spare spare;
 	struct ovl_fdb_entry *e;
 	bool dummy = false;
 	int err;
@@ -404,22 +490,24 @@ int ovl_fdb_add_tagged(struct ovl_fdb *fdb, const u8 *mac,
 	if (!changed)
 		changed = &dummy;
 	*changed = false;
+	ovl_fdb_spare_alloc(fdb, &spare, mac, key);
 	spin_lock_bh(&fdb->lock);
 	e = rhashtable_lookup_fast(&fdb->entries, mac, ovl_entry_params);
 	if (e) {
 		err = ovl_fdb_update(fdb, e, key, flags, tag, append, replace,
-				     now, changed);
+				     now, changed, &spare);
 		goto out;
 	}
 	err = -ENOSPC;
 	if (ovl_fdb_full(fdb))
 		goto out;
-	e = ovl_entry_create(fdb, mac, flags, now);
+	e = ovl_entry_create(fdb, mac, flags, now, &spare);
 	err = PTR_ERR_OR_ZERO(e);
 	if (err)
 		goto out;
 	e->tag = *tag;
-	err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG, tag);
+	err = ovl_dest_prepend(fdb, e, key, flags & OVL_FDB_CONFIG, tag,
+			       &spare);
 	if (err) {
 		ovl_entry_remove(fdb, e);
 		goto out;
@@ -434,6 +522,7 @@ out:
 	if (!err)
 		ovl_fdb_arm_ageing(fdb);
 	spin_unlock_bh(&fdb->lock);
+	ovl_fdb_spare_free(&spare);
 	return err;
 }
 
@@ -561,7 +650,7 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 		}
 		/* roaming: the MAC now lives behind another VTEP */
 		res = OVL_LEARN_NOMEM;
-		if (ovl_dest_prepend(fdb, e, key, false, NULL))
+		if (ovl_dest_prepend(fdb, e, key, false, NULL, NULL))
 			goto out;
 		d = ovl_dest_deref(fdb, e->dests);
 		while (rcu_access_pointer(d->next))
@@ -578,10 +667,10 @@ enum ovl_learn_result ovl_fdb_learn(struct ovl_fdb *fdb, const u8 *mac,
 	if (ovl_fdb_full(fdb))
 		goto out;
 	res = OVL_LEARN_NOMEM;
-	e = ovl_entry_create(fdb, mac, 0, now);
+	e = ovl_entry_create(fdb, mac, 0, now, NULL);
 	if (IS_ERR(e))
 		goto out;
-	if (ovl_dest_prepend(fdb, e, key, false, NULL)) {
+	if (ovl_dest_prepend(fdb, e, key, false, NULL, NULL)) {
 		ovl_entry_remove(fdb, e);
 		goto out;
 	}
