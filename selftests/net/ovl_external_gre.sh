@@ -27,22 +27,9 @@ require_mod ip_gre act_tunnel_key cls_matchall act_mirred
 export TOPO_NO_IPV6=1
 topo_underlay 3
 
-# vm HOST TENANT VID IP: an access port of br0 in VLAN VID.
-vm()
-{
-	local h=$1 t=$2 vid=$3 addr=$4 i=${1#h} vm="$2-$1"
-	ns_create "$vm"
-	nsx "$vm" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip -n "$h" link add "v-$t" type veth peer name eth0 netns "$vm" ||
-		fail "$vm: veth"
-	ip -n "$h" link set "v-$t" master br0
-	bridge -n "$h" vlan del dev "v-$t" vid 1
-	bridge -n "$h" vlan add dev "v-$t" vid "$vid" pvid untagged
-	ip -n "$h" link set "v-$t" up
-	ip -n "$vm" link set eth0 address "02:00:00:00:00:0$i"
-	ip -n "$vm" addr add "$addr/24" dev eth0
-	ip -n "$vm" link set eth0 up
-}
+# vm HOST TENANT VID IP: an access port of br0 in VLAN VID, MAC
+# 02:00:00:00:00:0I on host hI.
+vm() { topo_vlan_vm "$1" "$2" "$3" "$4/24" "02:00:00:00:00:0${1#h}"; }
 
 # vlan_map HOST DEV VID KEY
 vlan_map()

@@ -90,7 +90,21 @@ topo_tenant_bridge()
 # With TOPO_NO_IPV6=1 the VM has no IPv6 (no RS/MLD chatter to capture).
 topo_vm()
 {
-	local h=$1 t=$2 addr=$3 mac=$4 vm="$2-$1"
+	topo_vm_port "br-$2" "" "$@"
+}
+
+# topo_vlan_vm HOST TENANT VID IP MAC: a VM namespace TENANT-HOST on an
+# access port of HOST's VLAN-aware br0 in VLAN VID (1: the default PVID).
+topo_vlan_vm()
+{
+	topo_vm_port br0 "$3" "$1" "$2" "$4" "$5"
+}
+
+# topo_vm_port BRIDGE VID HOST TENANT IP MAC: what the two above share;
+# VID empty: no VLAN set-up.
+topo_vm_port()
+{
+	local br=$1 vid=$2 h=$3 t=$4 addr=$5 mac=$6 vm="$4-$3"
 	ns_create "$vm"
 	if [ "${TOPO_NO_IPV6:-0}" = 1 ]; then
 		ip netns exec "$vm" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
@@ -98,7 +112,11 @@ topo_vm()
 	fi
 	ip -n "$h" link add "v-$t" type veth peer name eth0 netns "$vm" ||
 		fail "$vm: veth"
-	ip -n "$h" link set "v-$t" master "br-$t"
+	ip -n "$h" link set "v-$t" master "$br"
+	if [ -n "$vid" ] && [ "$vid" != 1 ]; then
+		bridge -n "$h" vlan del dev "v-$t" vid 1
+		bridge -n "$h" vlan add dev "v-$t" vid "$vid" pvid untagged
+	fi
 	ip -n "$h" link set "v-$t" up
 	ip -n "$vm" link set eth0 address "$mac"
 	ip -n "$vm" addr add "$addr" dev eth0 nodad 2>/dev/null ||

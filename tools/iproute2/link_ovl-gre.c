@@ -83,23 +83,12 @@ static int ovl_gre_parse_opt(struct link_util *lu, int argc, char **argv,
 static void ovl_gre_print_opt(struct link_util *lu, FILE *f,
 			      struct rtattr *tb[])
 {
-	struct rtattr *a;
-
 	(void)lu;
 	(void)f;
 	if (!tb)
 		return;
 
-	a = ovl_attr(tb, IFLA_OVL_EXTERNAL, sizeof(__u8));
-	if (a && ovl_rta_u8(a)) {
-		/* the key comes with each packet: none to show */
-		print_bool(PRINT_ANY, "external", "external ", true);
-	} else {
-		a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
-		if (a)
-			print_uint(PRINT_ANY, "key", "key %u ",
-				   ovl_rta_u32(a));
-	}
+	ovl_print_id(tb, "key");
 	ovl_print_addrs(tb);
 	ovl_print_common(tb);
 	ovl_print_flag(tb, IFLA_OVL_GRE_CSUM, "csum", "csum");

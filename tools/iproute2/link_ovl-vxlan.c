@@ -131,23 +131,12 @@ static void ovl_vxlan_print_ports(struct rtattr *tb[])
 static void ovl_vxlan_print_opt(struct link_util *lu, FILE *f,
 				struct rtattr *tb[])
 {
-	struct rtattr *a;
-
 	(void)lu;
 	(void)f;
 	if (!tb)
 		return;
 
-	a = ovl_attr(tb, IFLA_OVL_EXTERNAL, sizeof(__u8));
-	if (a && ovl_rta_u8(a)) {
-		/* the VNI comes with each packet: no id to show */
-		print_bool(PRINT_ANY, "external", "external ", true);
-	} else {
-		a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
-		if (a)
-			print_uint(PRINT_ANY, "id", "id %u ",
-				   ovl_rta_u32(a));
-	}
+	ovl_print_id(tb, "id");
 	ovl_print_addrs(tb);
 	ovl_vxlan_print_ports(tb);
 	ovl_print_common(tb);

@@ -390,6 +390,26 @@ static void ovl_print_addr(struct rtattr *tb[], int attr4, int attr6,
 	}
 }
 
+/*
+ * "external", or the tenant ID under its kind's name (@key: "id" for
+ * ovl-vxlan, "key" for ovl-gre).  An external device's ID comes with each
+ * packet: none to show.
+ */
+void ovl_print_id(struct rtattr *tb[], const char *key)
+{
+	struct rtattr *a = ovl_attr(tb, IFLA_OVL_EXTERNAL, sizeof(__u8));
+
+	if (a && ovl_rta_u8(a)) {
+		print_bool(PRINT_ANY, "external", "external ", true);
+		return;
+	}
+	a = ovl_attr(tb, IFLA_OVL_ID, sizeof(__u32));
+	if (!a)
+		return;
+	print_string(PRINT_FP, NULL, "%s ", key);
+	print_uint(PRINT_ANY, key, "%u ", ovl_rta_u32(a));
+}
+
 /* remote, group, local, dev: printed right after id / key. */
 void ovl_print_addrs(struct rtattr *tb[])
 {

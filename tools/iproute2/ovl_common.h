@@ -58,6 +58,7 @@ int ovl_parse_flag(struct ovl_parse *p, const struct ovl_flag *t,
 		   const char *arg);
 
 void ovl_print_help_common(FILE *f);
+void ovl_print_id(struct rtattr *tb[], const char *key);
 void ovl_print_addrs(struct rtattr *tb[]);
 void ovl_print_common(struct rtattr *tb[]);
 void ovl_print_flag(struct rtattr *tb[], int attr, const char *key,
