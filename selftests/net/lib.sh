@@ -73,6 +73,17 @@ check_fail()
 	log "ok: $what"
 }
 
+# check_refused "description" WANT cmd args...   -- cmd must fail, and its
+# error (the kernel's extack, as ip/bridge print it) must contain WANT
+check_refused()
+{
+	local what=$1 want=$2 out
+	shift 2
+	out=$("$@" 2>&1) && fail "$what: accepted: $*"
+	case "$out" in *"$want"*) ;; *) printf '%s\n' "$out"; fail "$what: no '$want'" ;; esac
+	log "ok: $what refused: $out"
+}
+
 ns_create()
 {
 	local ns

@@ -159,33 +159,25 @@ log "ok: VLAN 1 saw nothing of VNI 3000"
 check "unmapped VNI counted" test "$(xstat h2 vx0 rx_unknown_id)" -gt "$before"
 
 # Bad input, refused with extack naming the attribute.
-extack()
-{
-	local what=$1 want=$2 out
-	shift 2
-	out=$("$@" 2>&1) && fail "$what: accepted: $*"
-	case "$out" in *"$want"*) ;; *) printf '%s\n' "$out"; fail "$what: no '$want'" ;; esac
-	log "ok: $what refused: $out"
-}
-extack "external with id" IFLA_OVL_ID \
+check_refused "external with id" IFLA_OVL_ID \
 	ip -n h1 link add bad type ovl-vxlan external id 5
-extack "external with remote" IFLA_OVL_REMOTE \
+check_refused "external with remote" IFLA_OVL_REMOTE \
 	ip -n h1 link add bad type ovl-vxlan external remote 192.0.2.2
-extack "external with proxy" IFLA_OVL_PROXY \
+check_refused "external with proxy" IFLA_OVL_PROXY \
 	ip -n h1 link add bad type ovl-vxlan external proxy
-extack "second external device, same port" IFLA_OVL_EXTERNAL \
+check_refused "second external device, same port" IFLA_OVL_EXTERNAL \
 	ip -n h1 link add bad type ovl-vxlan external local 192.0.2.1 dstport 4789
-extack "non-external device on a registered VNI" IFLA_OVL_ID \
+check_refused "non-external device on a registered VNI" IFLA_OVL_ID \
 	ip -n h1 link add bad type ovl-vxlan id 1000 local 192.0.2.1 dstport 4789
-extack "src_vni owned by a non-external device" NDA_SRC_VNI \
+check_refused "src_vni owned by a non-external device" NDA_SRC_VNI \
 	bridge -n h1 fdb append 00:00:00:00:00:00 dev vx0 dst 192.0.2.2 src_vni 3000
 # (the stock bridge refuses this one itself, "invalid src VNI"; the
 # kernel's own check answers other clients with "NDA_SRC_VNI: ...")
-extack "src_vni out of range" "VNI" \
+check_refused "src_vni out of range" "VNI" \
 	bridge -n h1 fdb append 00:00:00:00:00:00 dev vx0 dst 192.0.2.2 src_vni 16777216
-extack "no src_vni on an external device" NDA_SRC_VNI \
+check_refused "no src_vni on an external device" NDA_SRC_VNI \
 	bridge -n h1 fdb append 00:00:00:00:00:00 dev vx0 dst 192.0.2.2
-extack "src_vni on a non-external device" NDA_SRC_VNI \
+check_refused "src_vni on a non-external device" NDA_SRC_VNI \
 	bridge -n h1 fdb append 00:00:00:00:00:00 dev x3000 dst 192.0.2.3 src_vni 7
 check "ip -d shows external" bash -c \
 	"ip -n h1 -d link show vx0 | grep -qw external"

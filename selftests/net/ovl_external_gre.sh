@@ -105,24 +105,16 @@ check "per-key counters" bash -c \
 	"[ \$(ip netns exec h1 awk '\$1 == \"gr0\" && \$2 == 1000 {print \$3}' /proc/net/ovlnet_vni) -ge 5 ]"
 
 # bad input
-extack()
-{
-	local what=$1 want=$2 out
-	shift 2
-	out=$("$@" 2>&1) && fail "$what: accepted: $*"
-	case "$out" in *"$want"*) ;; *) printf '%s\n' "$out"; fail "$what: no '$want'" ;; esac
-	log "ok: $what refused: $out"
-}
-extack "external with key" IFLA_OVL_ID \
+check_refused "external with key" IFLA_OVL_ID \
 	ip -n h1 link add bad type ovl-gre external key 5
-extack "external with nvgre" IFLA_OVL_NVGRE \
+check_refused "external with nvgre" IFLA_OVL_NVGRE \
 	ip -n h1 link add bad type ovl-gre external nvgre
-extack "plain ovl-gre on a registered key" IFLA_OVL_ID \
+check_refused "plain ovl-gre on a registered key" IFLA_OVL_ID \
 	ip -n h1 link add bad type ovl-gre key 1000 local 192.0.2.1
-extack "NVGRE VSID covering a registered key" IFLA_OVL_ID \
+check_refused "NVGRE VSID covering a registered key" IFLA_OVL_ID \
 	ip -n h1 link add bad type ovl-gre key 3 nvgre local 192.0.2.1
 check "plain ovl-gre key 3000" ip -n h1 link add g3000 type ovl-gre key 3000 \
 	local 192.0.2.1 dev ul
-extack "src_vni owned by a plain ovl-gre" NDA_SRC_VNI \
+check_refused "src_vni owned by a plain ovl-gre" NDA_SRC_VNI \
 	bridge -n h1 fdb append 00:00:00:00:00:00 dev gr0 dst 192.0.2.2 src_vni 3000
 log PASS
