@@ -3,8 +3,10 @@
 #
 # The seeds' picture, narrated: two hosts on one underlay, three tenants
 # with the same address plan, each on its own overlay; then many hosts:
-# a third host and one etcd member join, ovlnet-agent fills a fourth
-# tenant's flood lists on all three, one host dies and the others drop it.
+# two more tenants on one external device per host (VLAN <-> VNI in the
+# bridge, seed 000's tunnel switch); a third host and one etcd member
+# join, ovlnet-agent fills a fourth tenant's flood lists on all three, one
+# host dies and the others drop it.
 # Run in the VM by `make demo` (selftests/vm/run.sh --demo); exits 0 only
 # if every step worked.
 #
@@ -179,6 +181,45 @@ tell "  bridge fdb append 00:00:00:00:00:00 dev vx100 dst 192.0.2.3"
 say "Counters"
 tell "Per-device drop and event counters (ethtool -S, or ip -s -d link show):"
 show ip netns exec h1 ethtool -S vx100
+
+say "One device, many tenants: external mode"
+tell "A device per tenant is 4,000 devices for 4,000 tenants.  Seed 000's"
+tell "tunnel switch maps each tenant's VLAN to a tunnel ID instead; the Linux"
+tell "bridge does the same with one 'external' overlay device: VLAN 10 <->"
+tell "VNI 1000 (tenant X), VLAN 20 <-> VNI 2000 (tenant Y), X and Y with the"
+tell "same address plan again.  Each VNI gets its own FDB and flood list"
+tell "(bridge fdb ... src_vni); a VNI with none is dropped, never delivered"
+tell "untagged into VLAN 1 (Documentation/external.rst)."
+for i in 1 2; do
+	j=$((3 - i))
+	quiet ip -n h$i link add br0 type bridge vlan_filtering 1
+	quiet ip -n h$i link set br0 up
+	quiet ip -n h$i link add vx0 type ovl-vxlan external local 192.0.2.$i dev ul
+	quiet ip -n h$i link set vx0 master br0
+	quiet bridge -n h$i link set dev vx0 vlan_tunnel on
+	for vni in 1000 2000; do
+		quiet bridge -n h$i vlan add dev vx0 vid $((vni / 100))
+		quiet bridge -n h$i vlan add dev vx0 vid $((vni / 100)) tunnel_info id $vni
+		quiet bridge -n h$i fdb append 00:00:00:00:00:00 dev vx0 \
+			dst 192.0.2.$j self permanent src_vni $vni
+	done
+	quiet ip -n h$i link set vx0 up
+	topo_vlan_vm h$i X 10 10.0.0.$i/24 02:00:00:00:00:0$i
+	topo_vlan_vm h$i Y 20 10.0.0.$i/24 02:00:00:00:00:0$i
+done
+show ip -n h1 -d link show vx0
+show bridge -n h1 vlan tunnelshow dev vx0
+for t in X Y; do
+	wait_for -t 10 ip netns exec $t-h1 ping -c 1 -W 1 10.0.0.2 >/dev/null ||
+		fail "tenant $t: no reply over the external device"
+done
+show ip netns exec X-h1 ping -c 2 -W 1 10.0.0.2
+show ip netns exec Y-h1 ping -c 2 -W 1 10.0.0.2
+tell "h1's one device learned each tenant's VM in its own VNI (the bridge's"
+tell "entries carry the VLAN, the device's own the VNI):"
+show bridge -n h1 fdb show dev vx0
+tell "and counts per VNI (/proc/net/ovlnet_vni):"
+show ip netns exec h1 cat /proc/net/ovlnet_vni
 
 # The agent scene (selftests/vm/run.sh --demo --args --no-agent leaves it
 # out).
