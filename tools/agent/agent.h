@@ -104,6 +104,7 @@ struct agent {
 	bool synced;		/* the cache reflects etcd at least once */
 	int64_t rev;		/* revision the cache is at */
 	unsigned long keeper_gen;	/* the keeper's verdict last read */
+	bool keeper_down;	/* etcd_up fell with a failed renewal */
 	double next_try;	/* backoff: no etcd request before this */
 	int backoff;		/* seconds */
 	double down_since;

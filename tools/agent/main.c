@@ -129,6 +129,7 @@ static void etcd_ok(struct agent *a)
 			       (long long)a->etcd.watch_rev + 1);
 	}
 	a->etcd_up = true;
+	a->keeper_down = false;
 	a->backoff = 1;
 	a->down_since = 0;
 }
@@ -229,12 +230,17 @@ static void lease_check(struct agent *a)
 	}
 	if (st.failing) {
 		snprintf(a->etcd.err, sizeof(a->etcd.err), "%s", st.err);
-		if (a->etcd_up)
+		if (a->etcd_up) {
 			etcd_fail(a, "lease keepalive");
+			a->keeper_down = true;
+		}
 		return;
 	}
-	/* a renewal worked: etcd is back (the watch resumes, see etcd_ok) */
-	if (!a->etcd_up) {
+	/* a renewal worked after renewals failed: etcd is back (the watch
+	 * resumes, see etcd_ok).  A failure of the main loop's own requests
+	 * waits for its own backoff: a slow etcd may renew but not serve.
+	 */
+	if (!a->etcd_up && a->keeper_down) {
 		etcd_ok(a);
 		a->next_try = 0;
 	}
