@@ -236,11 +236,11 @@ static void lease_check(struct agent *a)
 		}
 		return;
 	}
-	/* a renewal worked after renewals failed: etcd is back (the watch
-	 * resumes, see etcd_ok).  A failure of the main loop's own requests
-	 * waits for its own backoff: a slow etcd may renew but not serve.
+	/* a renewal worked: etcd is back (the watch resumes, see etcd_ok).
+	 * After a failure of the main loop's own request, not before its
+	 * backoff: a slow etcd may renew leases but not serve the rest.
 	 */
-	if (!a->etcd_up && a->keeper_down) {
+	if (!a->etcd_up && (a->keeper_down || now_mono() >= a->next_try)) {
 		etcd_ok(a);
 		a->next_try = 0;
 	}
