@@ -9,7 +9,11 @@
 #     once its lease expires (measured on the guest clock);
 #  3. restarted: it resyncs without duplicates, and removes its own stale
 #     entry for a host that died while it was down (from its state file);
-#  4. its watch history compacted while it was away: full resync.
+#  4. its watch history compacted while it was away: full resync;
+#  5. a sync pass longer than the lease TTL (every FDB write slowed by a
+#     test-only knob, 18 writes x 2 s against a 20 s TTL): the lease is
+#     renewed meanwhile (no new lease, no lapse) and no peer ever drops
+#     the host.
 #
 #                   e1 192.0.2.201 (etcd, one member)
 #                          |
@@ -157,4 +161,60 @@ log "fault: compacted history -> h3 resynced in $(since "$t0") s"
 grep -E 'compacted|full resync' /tmp/agent-h3.log | tail -n 3
 grep -qE 'history compacted|full resync' /tmp/agent-h3.log || fail "no full resync logged"
 wait_until 60 all_synced || fail "flood lists after the compaction"
+
+# --- 5. a sync pass longer than the lease TTL --------------------------------
+# h2's agent restarts with OVLNET_AGENT_TEST_FDB_DELAY_MS: each FDB write
+# takes 2 s more.  Its restart itself writes nothing (its entries are
+# there), so it re-registers at once under a new lease.  Then six tenants
+# appear on h1, h3, h4 and, once they are registered, on h2: h2's agent
+# installs 6 x 3 flood entries in one or two passes of 30-36 s, longer
+# than its 20 s lease.  The lease must be renewed during the pass: no
+# "expired", no second grant, and no peer drops 192.0.2.2 meanwhile.
+# (Before the keepalive had a thread of its own, the lease lapsed here.)
+agent_kill h2	# SIGTERM: the old lease is not revoked, it just expires
+n0=$(wc -l </tmp/agent-h2.log)
+h2new() { tail -n +$((n0 + 1)) /tmp/agent-h2.log; }
+export OVLNET_AGENT_TEST_FDB_DELAY_MS=2000
+agent_start h2 --ttl 20
+unset OVLNET_AGENT_TEST_FDB_DELAY_MS
+wait_until 60 bash -c "tail -n +$((n0 + 1)) /tmp/agent-h2.log | grep 'registered .*/vtep/vxlan/100/4789/192.0.2.2' >/dev/null" ||
+	fail "h2 did not register again after its restart"
+wait_until 60 all_synced || fail "flood lists after h2's restart"
+declare -A mark
+for h in h1 h3 h4; do
+	mark[$h]=$(wc -l </tmp/agent-$h.log)
+done
+for j in 1 2 3 4 5 6; do
+	for i in 1 3 4; do
+		check "h$i xT$j" ip -n h$i link add xT$j type ovl-vxlan id 30$j local 192.0.2.$i dev ul
+	done
+done
+for j in 1 2 3 4 5 6; do
+	for i in 1 3 4; do
+		wait_flood 120 h$i xT$j "$(flood_expect h$i 4 1 3 4)" || fail "h$i xT$j"
+	done
+done
+t0=$(now)
+for j in 1 2 3 4 5 6; do
+	check "h2 xT$j" ip -n h2 link add xT$j type ovl-vxlan id 30$j local 192.0.2.2 dev ul
+done
+for j in 1 2 3 4 5 6; do
+	wait_flood 300 h2 xT$j "$(flood_expect h2 4 1 2 3 4)" || fail "h2 xT$j"
+done
+h2new | grep 'every FDB write delayed by 2000 ms' >/dev/null || fail "test knob not seen by h2's agent"
+log "slow pass: h2 installed $(h2new | grep -c 'xT[1-6]: flood list +') flood entries in $(since "$t0") s (lease TTL 20 s)"
+for j in 1 2 3 4 5 6; do
+	for i in 1 3 4; do
+		wait_flood 120 h$i xT$j "$(flood_expect h$i 4 1 2 3 4)" || fail "h$i xT$j: h2 missing"
+	done
+done
+h2new | grep -E 'granted|expired|lease keepalive' || true
+[ "$(h2new | grep -c 'granted')" = 1 ] || fail "h2 was granted a new lease during the slow pass"
+h2new | grep 'expired' && fail "h2's lease lapsed during the slow pass"
+for h in h1 h3 h4; do
+	tail -n +$((${mark[$h]} + 1)) /tmp/agent-$h.log | grep -E 'flood list - (192.0.2.2|2001:db8::2)$' &&
+		fail "$h dropped h2 during its slow pass"
+done
+all_synced || fail "flood lists after the slow pass"
+log "fault: a sync pass longer than the lease TTL: h2's lease renewed meanwhile, no peer dropped it"
 log PASS

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ovlnet-agent: shared state.  One struct agent per process (one network
- * namespace); one struct dev per ovl-vxlan/ovl-gre device in it.  The
- * process is single-threaded: nothing here is locked.
+ * namespace); one struct dev per ovl-vxlan/ovl-gre device in it.  One
+ * thread does everything but renew the lease: nothing here is locked
+ * except struct lease_keeper (lease.c), shared with the renewing thread.
  *
  * Sets and maps are json-c objects (hash tables keyed by string), which
  * also makes the state file and --status output plain JSON.
@@ -10,6 +11,7 @@
 #ifndef OVLNET_AGENT_H
 #define OVLNET_AGENT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
@@ -48,6 +50,38 @@ struct dev {
 	json_object *local_macs;/* {mac: 1}: behind local bridge ports */
 };
 
+/* lease.c: the thread that renews the lease; fields below mu are shared */
+struct lease_keeper {
+	struct etcd etcd;	/* the thread's own (own curl handle) */
+	pthread_t thr;
+	bool running;
+	unsigned int seed;	/* jitter */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	int64_t lease;		/* to renew; 0: none (expired: cleared) */
+	int ttl;
+	double next;		/* next renewal (CLOCK_MONOTONIC) */
+	int backoff;		/* seconds, after a failed renewal */
+	bool failing;		/* the latest renewal failed */
+	bool expired;		/* etcd said the lease is gone */
+	double last_ok;		/* latest renewal that worked */
+	unsigned long renewed;	/* renewals that worked */
+	unsigned long gen;	/* bumped by every renewal attempt */
+	char err[256];		/* the latest failure */
+};
+
+/* What the main loop reads of it. */
+struct lease_status {
+	unsigned long gen;
+	int64_t lease;
+	bool expired;
+	bool failing;
+	double last_ok;
+	unsigned long renewed;
+	char err[256];
+};
+
 struct agent {
 	/* options */
 	const char *prefix;
@@ -59,6 +93,7 @@ struct agent {
 	char hostname[64];
 
 	struct etcd etcd;
+	struct lease_keeper keeper;
 	struct rtnl rtnl;
 	struct dev *devs;
 
@@ -68,11 +103,16 @@ struct agent {
 	bool need_resync;	/* full range + new watch */
 	bool synced;		/* the cache reflects etcd at least once */
 	int64_t rev;		/* revision the cache is at */
-	double next_keepalive;
+	unsigned long keeper_gen;	/* the keeper's verdict last read */
+	bool keeper_down;	/* etcd_up fell with a failed renewal */
 	double next_try;	/* backoff: no etcd request before this */
 	int backoff;		/* seconds */
 	double down_since;
 	double last_nag;	/* last "still unreachable" line */
+	double next_watch;	/* no watch restart before this */
+	int watch_backoff;	/* seconds */
+	unsigned int seed;	/* jitter */
+	unsigned long resyncs;	/* full range reads */
 
 	/* etcd's view: vteps {group: {addr: {"lease", "rev"}}},
 	 * macs {group: {mac: {addr: {"lease", "rev"}}}}
@@ -92,6 +132,13 @@ struct agent {
 	json_object *saved;	/* state file loaded at start */
 	double started;
 };
+
+/* lease.c */
+int lease_keeper_start(struct lease_keeper *k, const char *endpoints,
+		       long timeout_ms, const struct etcd_tls *tls);
+void lease_keeper_stop(struct lease_keeper *k);
+void lease_keeper_set(struct lease_keeper *k, int64_t lease, int ttl);
+void lease_keeper_read(struct lease_keeper *k, struct lease_status *st);
 
 /* main.c */
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -221,6 +221,11 @@ static int post_one(struct etcd *e, int ep, const char *path,
 	curl_easy_setopt(e->easy, CURLOPT_CONNECTTIMEOUT_MS,
 			 e->timeout_ms / 2 > 0 ? e->timeout_ms / 2 : 1L);
 	curl_easy_setopt(e->easy, CURLOPT_NOSIGNAL, 1L);
+	if (e->progress_cb) {
+		curl_easy_setopt(e->easy, CURLOPT_XFERINFOFUNCTION, e->progress_cb);
+		curl_easy_setopt(e->easy, CURLOPT_XFERINFODATA, e->progress_arg);
+		curl_easy_setopt(e->easy, CURLOPT_NOPROGRESS, 0L);
+	}
 	apply_tls(e, e->easy);
 	rc = curl_easy_perform(e->easy);
 	if (rc != CURLE_OK) {

@@ -42,6 +42,9 @@ struct etcd {
 	struct etcd_tls tls;
 	CURL *easy;			/* unary requests */
 	char err[256];			/* last error, for the log */
+	/* unary requests: libcurl's xferinfo callback (nonzero aborts) */
+	curl_xferinfo_callback progress_cb;
+	void *progress_arg;
 
 	/* the watch stream */
 	CURLM *multi;

@@ -3,7 +3,8 @@
  * ovlnet-agent: keeps the flood lists (and, with --macs, the remote MACs)
  * of every ovl-vxlan and ovl-gre device of this network namespace in step
  * with the other hosts, through etcd.  Options, the main loop and the
- * etcd session (lease, resync, watch, backoff) live here; see
+ * etcd session (lease grant, resync, watch, backoff) live here, the lease
+ * renewals in a thread of their own (lease.c); see
  * Documentation/agent.rst for the design.
  */
 #include <errno.h>
@@ -72,11 +73,12 @@ static void usage(FILE *f)
 
 /* --- the etcd session ----------------------------------------------- */
 
-static double keepalive_interval(const struct agent *a)
+/* A jittered delay: d scaled by [0.75, 1] (agents that failed together
+ * do not come back together).
+ */
+static double jitter(struct agent *a, double d)
 {
-	double s = a->ttl / 3.0;
-
-	return s < 1 ? 1 : s;
+	return d * (0.75 + 0.25 * (rand_r(&a->seed) / (double)RAND_MAX));
 }
 
 static void etcd_fail(struct agent *a, const char *what)
@@ -103,19 +105,31 @@ quiet:
 	if (a->etcd_up || !a->down_since)
 		a->down_since = t;
 	a->etcd_up = false;
-	a->next_try = t + a->backoff;
+	a->next_try = t + jitter(a, a->backoff);
 	a->backoff = a->backoff * 2 > cap ? cap : a->backoff * 2;
 	a->dirty_state = true;
 }
 
+/*
+ * A request worked.  After a failure nothing is read again as such: the
+ * lease (renewed by the keeper) and the cache are still good, and a watch
+ * that broke resumes from the last revision seen (watch_check).  A full
+ * resync is only for a new lease (etcd deleted our keys: the lease
+ * expired) and a compacted watch history.
+ */
 static void etcd_ok(struct agent *a)
 {
 	if (!a->etcd_up && a->synced) {
-		logmsg("etcd reachable again at %s after %.1f s; full resync",
-		       etcd_endpoint(&a->etcd), now_mono() - a->down_since);
-		a->need_resync = true;
+		if (a->need_resync)
+			logmsg("etcd reachable again at %s after %.1f s; full resync",
+			       etcd_endpoint(&a->etcd), now_mono() - a->down_since);
+		else
+			logmsg("etcd reachable again at %s after %.1f s; the lease held, no full resync (the watch goes on from revision %lld)",
+			       etcd_endpoint(&a->etcd), now_mono() - a->down_since,
+			       (long long)a->etcd.watch_rev + 1);
 	}
 	a->etcd_up = true;
+	a->keeper_down = false;
 	a->backoff = 1;
 	a->down_since = 0;
 }
@@ -151,43 +165,90 @@ static int resync(struct agent *a)
 	a->need_resync = false;
 	a->dirty_fdb = true;
 	a->dirty_state = true;
+	a->resyncs++;
 	logmsg("synced with etcd %s at revision %lld: %d VTEPs, %d MACs",
 	       etcd_endpoint(&a->etcd), (long long)rev, nv, nm);
+	a->watch_backoff = 1;
 	if (etcd_watch_start(&a->etcd, a->prefix, rev + 1, cache_event, a))
 		logmsg("watch: %s", a->etcd.err);
 	return 0;
 }
 
-static void watch_check(struct agent *a, double t, double *next_watch)
+static void watch_check(struct agent *a, double t)
 {
 	struct etcd *e = &a->etcd;
+	int64_t rev;
 
-	if (!e->watch || !e->watch_failed || a->need_resync)
+	if (!e->watch || a->need_resync)
 		return;
+	if (!e->watch_failed) {
+		if (e->watch_created)
+			a->watch_backoff = 1;
+		return;
+	}
 	if (e->watch_compacted) {
 		logmsg("%s; full resync", e->err);
 		etcd_watch_stop(e);
 		a->need_resync = true;
 		return;
 	}
-	/* with etcd away, the resync after its return starts a new watch */
-	if (t < *next_watch || !a->etcd_up)
+	/* with etcd away, wait until a request works again; then resume */
+	if (t < a->next_watch || !a->etcd_up)
 		return;
-	*next_watch = t + 1;
+	/* a member that keeps refusing is not asked every second */
+	a->next_watch = t + jitter(a, a->watch_backoff);
+	a->watch_backoff = a->watch_backoff * 2 > 10 ? 10 : a->watch_backoff * 2;
 	logmsg("%s", e->err);
 	/* the member may be gone: resume on the next one */
 	if (e->cur == e->watch_ep)
 		e->cur = (e->cur + 1) % e->n_endpoints;
-	a->rev = a->rev > e->watch_rev ? a->rev : e->watch_rev;
+	/* from the stream's own revision: a->rev may be ahead of it (our
+	 * own puts), and events between the two would be lost
+	 */
+	rev = e->watch_rev + 1;
 	logmsg("watch: resuming on %s from revision %lld", etcd_endpoint(e),
-	       (long long)a->rev + 1);
-	etcd_watch_start(e, a->prefix, a->rev + 1, cache_event, a);
+	       (long long)rev);
+	etcd_watch_start(e, a->prefix, rev, cache_event, a);
 }
 
-static void etcd_step(struct agent *a, double t, double *next_watch)
+/* The keeper's verdict since the last look. */
+static void lease_check(struct agent *a)
 {
-	int64_t ttl;
+	struct lease_status st;
 
+	lease_keeper_read(&a->keeper, &st);
+	if (st.gen == a->keeper_gen || !a->lease)
+		return;
+	a->keeper_gen = st.gen;
+	if (st.expired) {
+		logmsg("lease %llx expired while etcd was out of reach; registering again",
+		       (unsigned long long)a->lease);
+		a->lease = 0;
+		a->need_resync = true;
+		a->next_try = 0;
+		return;
+	}
+	if (st.failing) {
+		snprintf(a->etcd.err, sizeof(a->etcd.err), "%s", st.err);
+		if (a->etcd_up) {
+			etcd_fail(a, "lease keepalive");
+			a->keeper_down = true;
+		}
+		return;
+	}
+	/* a renewal worked: etcd is back (the watch resumes, see etcd_ok).
+	 * After a failure of the main loop's own request, not before its
+	 * backoff: a slow etcd may renew leases but not serve the rest.
+	 */
+	if (!a->etcd_up && (a->keeper_down || now_mono() >= a->next_try)) {
+		etcd_ok(a);
+		a->next_try = 0;
+	}
+}
+
+static void etcd_step(struct agent *a, double t)
+{
+	lease_check(a);
 	if (t < a->next_try)
 		return;
 	if (!a->lease) {
@@ -201,23 +262,8 @@ static void etcd_step(struct agent *a, double t, double *next_watch)
 		       etcd_endpoint(&a->etcd), (unsigned long long)a->lease,
 		       ttl, ttl != a->ttl ? " (etcd's minimum for its election timeout)" : "");
 		a->ttl = ttl;
-		a->next_keepalive = t + keepalive_interval(a);
+		lease_keeper_set(&a->keeper, a->lease, ttl);
 		a->need_resync = true;
-		etcd_ok(a);
-	}
-	if (t >= a->next_keepalive) {
-		if (etcd_keepalive(&a->etcd, a->lease, &ttl)) {
-			etcd_fail(a, "lease keepalive");
-			return;
-		}
-		if (ttl <= 0) {
-			logmsg("lease %llx expired while etcd was out of reach; registering again",
-			       (unsigned long long)a->lease);
-			a->lease = 0;
-			a->need_resync = true;
-			return;
-		}
-		a->next_keepalive = t + keepalive_interval(a);
 		etcd_ok(a);
 	}
 	if (a->need_resync) {
@@ -227,7 +273,7 @@ static void etcd_step(struct agent *a, double t, double *next_watch)
 		}
 		etcd_ok(a);
 	}
-	watch_check(a, t, next_watch);
+	watch_check(a, t);
 }
 
 /* --- main loop ------------------------------------------------------- */
@@ -249,16 +295,15 @@ static void fdb_pass(struct agent *a)
 		sync_fdb(a, d);
 }
 
-static int timeout_ms(const struct agent *a, double t, double next_watch)
+static int timeout_ms(const struct agent *a, double t)
 {
+	/* at least once a second: the keeper's verdict */
 	double until = t + 1;
 
-	if (a->lease && a->next_keepalive < until)
-		until = a->next_keepalive;
 	if (a->next_try > t && a->next_try < until)
 		until = a->next_try;
-	if (a->etcd.watch_failed && next_watch < until)
-		until = next_watch;
+	if (a->etcd.watch_failed && a->next_watch < until)
+		until = a->next_watch;
 	if (a->dirty_links || a->dirty_fdb || a->need_resync)
 		return 0;
 	return until <= t ? 0 : (int)((until - t) * 1000) + 1;
@@ -266,8 +311,8 @@ static int timeout_ms(const struct agent *a, double t, double next_watch)
 
 static int run(struct agent *a)
 {
-	double t, next_watch = 0;
 	bool nl_ready;
+	double t;
 	int err;
 
 	logmsg("starting: etcd %s, prefix %s, ttl %d s%s%s", etcd_endpoint(&a->etcd),
@@ -284,7 +329,7 @@ static int run(struct agent *a)
 			a->dirty_links = false;
 			links_refresh(a);
 		}
-		etcd_step(a, t, &next_watch);
+		etcd_step(a, t);
 		if (a->dirty_fdb && a->synced)
 			fdb_pass(a);
 		if (a->synced && a->etcd_up && t >= a->next_try &&
@@ -304,7 +349,7 @@ static int run(struct agent *a)
 			return 1;
 		}
 		if (etcd_wait(&a->etcd, rtnl_event_fd(&a->rtnl),
-			      timeout_ms(a, now_mono(), next_watch), &nl_ready))
+			      timeout_ms(a, now_mono()), &nl_ready))
 			continue;
 		if (nl_ready) {
 			err = rtnl_events(&a->rtnl, on_nl_event, a);
@@ -403,8 +448,15 @@ int main(int argc, char **argv)
 	a.vteps = json_object_new_object();
 	a.rmacs = json_object_new_object();
 	a.started = now_mono();
+	a.seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	a.watch_backoff = 1;
+	if (lease_keeper_start(&a.keeper, endpoints, timeout, &tls)) {
+		logmsg("lease keeper: %s", a.keeper.err);
+		return 1;
+	}
 	state_load(&a);
 	rc = run(&a);
+	lease_keeper_stop(&a.keeper);
 	etcd_fini(&a.etcd);
 	rtnl_close(&a.rtnl);
 	return rc;

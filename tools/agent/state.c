@@ -82,6 +82,7 @@ static json_object *state_json(struct agent *a)
 	json_object_object_add(o, "lease", json_object_new_string(k));
 	json_object_object_add(o, "ttl", json_object_new_int(a->ttl));
 	json_object_object_add(o, "revision", json_object_new_int64(a->rev));
+	json_object_object_add(o, "full_resyncs", json_object_new_int64(a->resyncs));
 	json_object_object_add(o, "nda_protocol", json_object_new_int(a->proto_ok));
 	json_object_object_add(o, "ext_learned", json_object_new_int(a->ext_ok));
 	for (d = a->devs; d; d = d->next) {

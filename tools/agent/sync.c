@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include "agent.h"
@@ -269,6 +270,25 @@ int sync_registrations(struct agent *a)
 
 /* --- kernel side: flood lists and MACs ------------------------------- */
 
+/* Test knob: OVLNET_AGENT_TEST_FDB_DELAY_MS makes every FDB write that
+ * much slower, standing in for a starved CPU (selftests/net/
+ * ovl_agent_faults.sh: a sync pass longer than the lease TTL).
+ */
+static void test_delay(void)
+{
+	static long ms = -1;
+	const char *s;
+
+	if (ms < 0) {
+		s = getenv("OVLNET_AGENT_TEST_FDB_DELAY_MS");
+		ms = s ? atol(s) : 0;
+		if (ms > 0)
+			logmsg("test: every FDB write delayed by %ld ms", ms);
+	}
+	if (ms > 0)
+		usleep(ms * 1000);
+}
+
 static int fdb_op(struct agent *a, struct dev *d, enum fdb_op op,
 		  const char *mac, const char *dst)
 {
@@ -284,6 +304,7 @@ static int fdb_op(struct agent *a, struct dev *d, enum fdb_op op,
 		return -EINVAL;
 	q.protocol = a->proto_ok ? a->proto : 0;
 	q.ext_learned = a->ext_ok && strcmp(mac, "00:00:00:00:00:00");
+	test_delay();
 	err = rtnl_fdb(&a->rtnl, &q);
 	if (err == -EINVAL && op != FDB_DEL && (q.protocol || q.ext_learned)) {
 		/* an older module may refuse what it does not know */
