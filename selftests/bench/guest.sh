@@ -379,7 +379,7 @@ part_devs()
 #   xod  N ovl-vxlan devices oV (id 10000+V, remote the other host), each in
 #        its own bridge bV with the trunk's VLAN device vt.V (a bridge has
 #        at most 1024 ports: one VLAN-aware bridge cannot take 4094)
-#   xve  the in-tree vxlan external, otherwise as xoe
+#   xve  the in-tree vxlan external (with learning), otherwise as xoe
 # Measured on e1 (e2 is built the same way, unmeasured): ext_setup_s (all
 # of it: overlay, bridge, VLANs, maps; one ip -batch and one bridge -batch
 # line per tenant and step), ext_ovl_setup_s (the overlay step alone: the
@@ -446,7 +446,8 @@ ext_batches()
 		if [ "$k" = xoe ]; then
 			echo "link add vx0 group 7 type ovl-vxlan external local 192.0.2.$i dstport 4789 dev ul"
 		else
-			echo "link add vx0 group 7 type vxlan external local 192.0.2.$i dstport 4789 dev ul"
+			# (ip turns learning off with external: on, as ovlnet's)
+			echo "link add vx0 group 7 type vxlan external learning local 192.0.2.$i dstport 4789 dev ul"
 		fi >"$f.ip1"
 		awk -v n="$n" -v d="192.0.2.$j" 'BEGIN { for (v = 1; v <= n; v++)
 			printf "fdb append 00:00:00:00:00:00 dev vx0 dst %s self permanent src_vni %d\n", d, 10000 + v }' >"$f.br1"
@@ -496,7 +497,7 @@ ext_rate()
 	wait_for -t 5 grep -q ready /tmp/ext.sink >/dev/null 2>&1 || true
 	nsx e1-vm "$B" vlansend eth0 02:00:00:00:ee:02 "$EXT_N" "$DUR" >/tmp/ext.send 2>&1 || true
 	wait $spid || true
-	log "ext: $(cat /tmp/ext.send); received: $(grep pkts /tmp/ext.sink || true)"
+	log "ext: $(cat /tmp/ext.send); received: $(grep pkts /tmp/ext.sink || true)" >&2
 	awk '$1 == "pkts" && $2 > 1 { print $6, $8; ok = 1 } END { exit !ok }' /tmp/ext.sink
 }
 
