@@ -28,9 +28,13 @@
 #            [--flood N] [--scale-rounds N] [--parts traffic,fdb,learn,devs]
 #            [--cases C1,C2,...] [--dev-kinds vx,ox,oxq] [--prof-reps N]
 #            [--agent-runs HxT,HxT,...] [--agent-ttl SEC] [--agent-idle SEC]
+#            [--ext-tenants N] [--ext-fdb M] [--ext-kinds xoe,xod,xve]
+#            [--ext-fill-max SEC]
 # (--parts profile: kernel functions per ping round trip, see part_profile;
-#  --parts agent: ovlnet-agent and etcd at scale, see part_agent; neither
-#  is in the default parts, which are the quick run's)
+#  --parts agent: ovlnet-agent and etcd at scale, see part_agent;
+#  --parts ext: N tenants on one external device against N devices and the
+#  in-tree vxlan external, see part_ext; none of them is in the default
+#  parts, which are the quick run's)
 #
 # For profiling, two more cases: oq4 and gq4 are ox4 and og4 with a root
 # mq (one child of the default qdisc, fq_codel, per TX queue: what a NIC
@@ -48,6 +52,7 @@ CASES=""
 DEV_KINDS="vx ox"
 PROF_REPS=2
 AG_RUNS="25x10 50x10 100x10" AG_TTL=120 AG_IDLE=30
+EXT_N=4094 EXT_FDB=1000000 EXT_KINDS="xoe xod xve" EXT_FILL_MAX=600
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) ROUNDS=$2; shift 2 ;;
@@ -63,6 +68,10 @@ while [ $# -gt 0 ]; do
 	--agent-runs) AG_RUNS=${2//,/ }; shift 2 ;;
 	--agent-ttl) AG_TTL=$2; shift 2 ;;
 	--agent-idle) AG_IDLE=$2; shift 2 ;;
+	--ext-tenants) EXT_N=$2; shift 2 ;;
+	--ext-fdb) EXT_FDB=$2; shift 2 ;;
+	--ext-kinds) EXT_KINDS=${2//,/ }; shift 2 ;;
+	--ext-fill-max) EXT_FILL_MAX=$2; shift 2 ;;
 	*) fail "unknown argument $1" ;;
 	esac
 done
@@ -358,6 +367,230 @@ part_devs()
 			log "$c: $DEVS devices created in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}') s, deleted in $(awk -v a="$t2" -v b="$t3" 'BEGIN{printf "%.1f", b - a}') s"
 		done
 	done
+}
+
+# --- External mode at scale (issue #15): N tenants per host ---------------
+# Two hosts e1/e2 (one veth as the underlay, 192.0.2.1-2) with one VM each
+# (e1-vm/e2-vm) on a trunk port "vt" carrying VLANs 1..N; tenant v is VLAN
+# v and VNI 10000+v.  One set-up after the other, each torn down before the
+# next:
+#   xoe  one ovl-vxlan external device vx0 in a VLAN-aware br0 (vlan_tunnel,
+#        N VLAN<->VNI maps), N per-VNI flood entries (src_vni)
+#   xod  N ovl-vxlan devices oV (id 10000+V, remote the other host), each in
+#        its own bridge bV with the trunk's VLAN device vt.V (a bridge has
+#        at most 1024 ports: one VLAN-aware bridge cannot take 4094)
+#   xve  the in-tree vxlan external (with learning), otherwise as xoe
+# Measured on e1 (e2 is built the same way, unmeasured): ext_setup_s (all
+# of it: overlay, bridge, VLANs, maps; one ip -batch and one bridge -batch
+# line per tenant and step), ext_ovl_setup_s (the overlay step alone: the
+# device(s) and flood entries), ext_kb (Slab + Percpu of /proc/meminfo
+# after minus before, per tenant), ext_ovl_kb (the overlay step's share),
+# ext_mem_kb (MemFree consumed per tenant), ext_teardown_s (ip link del
+# group); then ext_pps: 64-byte frames/s arriving at e2-vm while e1-vm sends
+# to it round robin over all N VLANs (each VLAN's MAC learned beforehand:
+# known unicast through every tenant's FDB), ext_vlans: how many distinct
+# VLANs arrived.  With --ext-fdb M (xoe, xve): M static (MAC, VNI) entries
+# spread over the N VNIs by bench_net fdbfill (stopped after
+# --ext-fill-max s), ext_fdb_fill_s, ext_fdb_b (bytes per entry) and the
+# same rate again, ext_fdb_pps.
+ext_vni() { echo $((10000 + $1)); }
+ext_mem() { echo "$(meminfo Slab) $(meminfo Percpu) $(meminfo MemFree)"; }
+# ext_settle: until Slab stops moving (deferred frees of a teardown)
+ext_settle()
+{
+	local a b i
+	sync
+	b=$(meminfo Slab)
+	for ((i = 0; i < 60; i++)); do
+		sleep 1
+		a=$b b=$(meminfo Slab)
+		[ $((a - b)) -lt 1024 ] && [ $((b - a)) -lt 1024 ] && break
+	done
+}
+ext_dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# ext_kbper "S0 P0 F0" "S1 P1 F1" N: "slab percpu memfree" KiB per unit
+ext_kbper()
+{
+	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { split(a, x); split(b, y)
+		printf "%.2f %.2f %.2f", (y[1] - x[1]) / n, (y[2] - x[2]) / n, (x[3] - y[3]) / n }'
+}
+
+ext_hosts()
+{
+	local i
+	ns_create e1 e2 e1-vm e2-vm
+	for i in 1 2; do
+		nsx "e$i" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nsx "e$i" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		nsx "e$i-vm" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nsx "e$i-vm" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	done
+	ip link add ul netns e1 type veth peer name ul netns e2 || fail "ext: underlay veth"
+	for i in 1 2; do
+		ip -n "e$i" addr add "192.0.2.$i/24" dev ul
+		ip -n "e$i" link set ul up
+		ip -n "e$i" link add vt type veth peer name eth0 netns "e$i-vm" || fail "ext: trunk veth"
+		ip -n "e$i-vm" link set eth0 address "02:00:00:00:ee:0$i"
+		ip -n "e$i-vm" link set eth0 up
+		ip -n "e$i" link set vt up
+	done
+}
+
+# ext_batches KIND I N: /tmp/ext.I.{ip1,br1,ip2,br2}, the overlay step
+# (1) and the bridge step (2) of host eI as ip and bridge batch files.
+ext_batches()
+{
+	local k=$1 i=$2 n=$3 j=$((3 - $2)) f=/tmp/ext.$2
+	case $k in
+	xoe | xve)
+		if [ "$k" = xoe ]; then
+			echo "link add vx0 group 7 type ovl-vxlan external local 192.0.2.$i dstport 4789 dev ul"
+		else
+			# (ip turns learning off with external: on, as ovlnet's)
+			echo "link add vx0 group 7 type vxlan external learning local 192.0.2.$i dstport 4789 dev ul"
+		fi >"$f.ip1"
+		awk -v n="$n" -v d="192.0.2.$j" 'BEGIN { for (v = 1; v <= n; v++)
+			printf "fdb append 00:00:00:00:00:00 dev vx0 dst %s self permanent src_vni %d\n", d, 10000 + v }' >"$f.br1"
+		printf '%s\n' "link add br0 group 7 type bridge vlan_filtering 1 vlan_default_pvid 0" \
+			"link set vx0 master br0" "link set vt master br0" \
+			"link set br0 up" "link set vx0 up" >"$f.ip2"
+		awk -v n="$n" 'BEGIN { print "link set dev vx0 vlan_tunnel on"
+			for (v = 1; v <= n; v++) {
+				printf "vlan add dev vx0 vid %d\n", v
+				printf "vlan add dev vx0 vid %d tunnel_info id %d\n", v, 10000 + v
+				printf "vlan add dev vt vid %d\n", v
+			} }' >"$f.br2" ;;
+	xod)
+		awk -v n="$n" -v l="192.0.2.$i" -v d="192.0.2.$j" 'BEGIN { for (v = 1; v <= n; v++)
+			printf "link add o%d group 7 type ovl-vxlan id %d local %s remote %s dstport 4789 dev ul\n", v, 10000 + v, l, d }' >"$f.ip1"
+		: >"$f.br1"
+		awk -v n="$n" 'BEGIN { for (v = 1; v <= n; v++) {
+			printf "link add b%d group 7 type bridge\n", v
+			printf "link add link vt name vt.%d group 7 type vlan id %d\n", v, v
+			printf "link set o%d master b%d\n", v, v
+			printf "link set vt.%d master b%d\n", v, v
+			printf "link set b%d up\n", v
+			printf "link set o%d up\n", v
+			printf "link set vt.%d up\n", v
+		} }' >"$f.ip2"
+		: >"$f.br2" ;;
+	*) return 1 ;;
+	esac
+}
+
+# ext_run_batches I STEP: run host eI's STEP (1 or 2) batch files
+ext_run_batches()
+{
+	local f=/tmp/ext.$1
+	ip -n "e$1" -batch "$f.ip$2" >/tmp/ext.out 2>&1 || { head -n 5 /tmp/ext.out; return 1; }
+	[ -s "$f.br$2" ] || return 0
+	bridge -n "e$1" -batch "$f.br$2" >/tmp/ext.out 2>&1 || { head -n 5 /tmp/ext.out; return 1; }
+}
+
+# ext_rate: "frames/s vlans" arriving at e2-vm, e1-vm sending over all VLANs
+ext_rate()
+{
+	local spid
+	rm -f /tmp/ext.sink
+	nsx e2-vm "$B" vlansink eth0 $((DUR + 10)) >/tmp/ext.sink 2>&1 &
+	spid=$!
+	wait_for -t 5 grep -q ready /tmp/ext.sink >/dev/null 2>&1 || true
+	nsx e1-vm "$B" vlansend eth0 02:00:00:00:ee:02 "$EXT_N" "$DUR" >/tmp/ext.send 2>&1 || true
+	wait $spid || true
+	log "ext: $(cat /tmp/ext.send); received: $(grep pkts /tmp/ext.sink || true)" >&2
+	awk '$1 == "pkts" && $2 > 1 { print $6, $8; ok = 1 } END { exit !ok }' /tmp/ext.sink
+}
+
+# ext_learned: e1's overlay FDB entries for e2-vm's MAC (one per tenant)
+ext_learned()
+{
+	bridge -n e1 fdb show 2>/dev/null | awk '$1 == "02:00:00:00:ee:02" && / dst 192[.]0[.]2[.]2/ { n++ } END { print n + 0 }'
+}
+
+part_ext()
+{
+	local c n=$EXT_N r v pps vl m0 m1 m2 t0 t1 t2 s p f out added secs T0 i
+	T0=$(now)
+	[ "$n" -ge 1 ] && [ "$n" -le 4094 ] || { miss ext setup 0 "--ext-tenants must be 1..4094"; return 0; }
+	ext_hosts
+	for c in $EXT_KINDS; do
+		ext_settle
+		for i in 1 2; do
+			ext_batches "$c" "$i" "$n" || { miss "$c" ext_setup 0 "unknown kind"; continue 2; }
+		done
+		m0=$(ext_mem) t0=$(now)
+		ext_run_batches 1 1 || { miss "$c" ext_setup 0 "e1: overlay step failed"; ip -n e1 link del group 7 || true; continue; }
+		t1=$(now)
+		m1=$(ext_mem)
+		ext_run_batches 1 2 || { miss "$c" ext_setup 0 "e1: bridge step failed"; ip -n e1 link del group 7 || true; continue; }
+		t2=$(now)
+		sleep 1
+		m2=$(ext_mem)
+		emit "$c" ext_tenants 0 "$n"
+		emit "$c" ext_setup_s 0 "$(ext_dt "$t0" "$t2")"
+		emit "$c" ext_ovl_setup_s 0 "$(ext_dt "$t0" "$t1")"
+		read -r s p f <<<"$(ext_kbper "$m0" "$m2" "$n")"
+		emit "$c" ext_slab_kb 0 "$s"
+		emit "$c" ext_percpu_kb 0 "$p"
+		emit "$c" ext_kb 0 "$(awk -v s="$s" -v p="$p" 'BEGIN { printf "%.2f", s + p }')"
+		emit "$c" ext_mem_kb 0 "$f"
+		read -r s p f <<<"$(ext_kbper "$m0" "$m1" "$n")"
+		emit "$c" ext_ovl_kb 0 "$(awk -v s="$s" -v p="$p" 'BEGIN { printf "%.2f", s + p }')"
+		log "$c: $n tenants on e1 in $(ext_dt "$t0" "$t2") s (overlay step $(ext_dt "$t0" "$t1") s), $(ip -n e1 -o link show | grep -c .) devices; slab/percpu/memfree KiB before $m0, after the overlay step $m1, after all $m2"
+		ext_run_batches 2 1 && ext_run_batches 2 2 || { miss "$c" ext_setup 0 "e2 failed"; ip -n e1 link del group 7 || true; ip -n e2 link del group 7 || true; continue; }
+		# every VLAN's MAC learned (bridge and overlay), twice in case
+		# a frame was dropped
+		for v in 1 2; do
+			nsx e2-vm "$B" vlansend eth0 ff:ff:ff:ff:ff:ff "$n" 0 "$n" >/dev/null || true
+			nsx e1-vm "$B" vlansend eth0 ff:ff:ff:ff:ff:ff "$n" 0 "$n" >/dev/null || true
+			sleep 1
+		done
+		v=$(ext_learned)
+		emit "$c" ext_learned 0 "$v"
+		[ "$v" -ge "$n" ] || log "$c: e1 learned e2-vm's MAC in only $v of $n tenants"
+		for ((r = 1; r <= ROUNDS; r++)); do
+			if out=$(ext_rate); then
+				read -r pps vl <<<"$out"
+				emit "$c" ext_pps "$r" "$pps"
+				emit "$c" ext_vlans "$r" "$vl"
+			else
+				miss "$c" ext_pps "$r" "no frames"
+			fi
+		done
+		if [ "$EXT_FDB" -gt 0 ] && [ "$c" != xod ]; then
+			ext_settle
+			m0=$(ext_mem)
+			if out=$(nsx e1 "$B" fdbfill vx0 "$EXT_FDB" 192.0.2.2 "$n" 10001 "$EXT_FILL_MAX" 2>&1); then
+				m1=$(ext_mem)
+				added=$(awk '$1 == "added" { print $2 }' <<<"$out")
+				secs=$(awk '$1 == "added" { print $4 }' <<<"$out")
+				log "$c: fdbfill: $out"
+				emit "$c" ext_fdb_entries 0 "$added"
+				emit "$c" ext_fdb_fill_s 0 "$secs"
+				emit "$c" ext_fdb_b 0 "$(awk -v a="$m0" -v b="$m1" -v n="$added" 'BEGIN { split(a, x); split(b, y)
+					printf "%.0f", (y[1] - x[1] + y[2] - x[2]) * 1024 / n }')"
+				for ((r = 1; r <= ROUNDS; r++)); do
+					if out=$(ext_rate); then
+						read -r pps vl <<<"$out"
+						emit "$c" ext_fdb_pps "$r" "$pps"
+						emit "$c" ext_fdb_vlans "$r" "$vl"
+					else
+						miss "$c" ext_fdb_pps "$r" "no frames"
+					fi
+				done
+			else
+				echo "$out" | tail -n 3
+				miss "$c" ext_fdb 0 "fdbfill failed"
+			fi
+		fi
+		t0=$(now)
+		ip -n e1 link del group 7 || miss "$c" ext_teardown 0 "ip link del group failed"
+		emit "$c" ext_teardown_s 0 "$(ext_dt "$t0" "$(now)")"
+		ip -n e2 link del group 7 || true
+		log "$c: done, $(awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.0f", b - a}') s into the ext part"
+	done
+	for i in e1 e2 e1-vm e2-vm; do ip netns del "$i" || true; done
+	log "ext part took $(awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.0f", b - a}') s"
 }
 
 # --- Profile: kernel functions executed per ping round trip ---------------

@@ -22,6 +22,8 @@ LABEL = {
     'lvx': 'vxlan', 'lox': 'ovl-vxlan', 'vx': 'vxlan', 'ox': 'ovl-vxlan',
     'oq4': 'ovl-vxlan/4 mq', 'gq4': 'ovl-gre/4 mq',
     'oxq': 'ovl mq',
+    'xoe': 'ovl-vxlan external', 'xod': 'ovl-vxlan x N',
+    'xve': 'vxlan external',
 }
 TRAFFIC = ['raw', 'vx4', 'ox4', 'gt4', 'og4', 'on4',
            'vx6', 'ox6', 'gt6', 'og6', 'on6', 'oq4', 'gq4']
@@ -204,6 +206,7 @@ def report(kvers, vals, args):
                              fmt(_higher_gain(vals, k, 'fs', 'fb', 'age_visited'))])
             table(rows, out)
 
+        ext_table(vals, k, out)
         agent_table(vals, k, out)
 
         prof = [c for c in TRAFFIC if stat(vals, k, c, 'fn_per_ping')]
@@ -242,6 +245,47 @@ def report(kvers, vals, args):
     out.append('## targets (ratio >1 = ovl better; latency compares p50)')
     out.extend(verdicts)
     return out
+
+
+EXT_CASES = ['xoe', 'xod', 'xve']
+EXT_ROWS = [  # metric, label
+    ('ext_tenants', 'tenants (VLANs/VNIs) per host'),
+    ('ext_setup_s', 'set-up, one host (s)'),
+    ('ext_ovl_setup_s', '  of it the overlay step (s)'),
+    ('ext_kb', 'Slab+Percpu per tenant (KiB)'),
+    ('ext_ovl_kb', '  of it the overlay step (KiB)'),
+    ('ext_slab_kb', 'Slab per tenant (KiB)'),
+    ('ext_percpu_kb', 'Percpu per tenant (KiB)'),
+    ('ext_mem_kb', 'MemFree used per tenant (KiB)'),
+    ('ext_learned', 'tenants with the peer MAC learned'),
+    ('ext_pps', 'all tenants: 64B frames/s'),
+    ('ext_vlans', '  VLANs that arrived'),
+    ('ext_fdb_entries', 'static (MAC, VNI) entries filled'),
+    ('ext_fdb_fill_s', '  fill time (s)'),
+    ('ext_fdb_b', '  Slab+Percpu per entry (bytes)'),
+    ('ext_fdb_pps', '  then all tenants: 64B frames/s'),
+    ('ext_fdb_vlans', '  VLANs that arrived'),
+    ('ext_teardown_s', 'tear-down, one host (s)'),
+]
+
+
+def ext_table(vals, k, out):
+    """make bench --parts ext: one column per set-up."""
+    cases = [c for c in EXT_CASES if stat(vals, k, c, 'ext_tenants')]
+    if not cases:
+        return
+    out.append('')
+    out.append('### %s: external mode at scale, one host pair '
+               '(guest seconds; measured, not judged)' % k)
+    rows = [['set-up'] + [LABEL[c] for c in cases]]
+    for m, what in EXT_ROWS:
+        cells = []
+        for c in cases:
+            st = stat(vals, k, c, m)
+            cells.append(afmt(st[0]) if st and st[3] == 1 else cell(st))
+        if any(x != '-' for x in cells):
+            rows.append([what] + cells)
+    table(rows, out)
 
 
 AGENT_ROWS = [  # metric, label, scale

@@ -18,19 +18,32 @@
  *	send COUNT broadcast Ethernet frames (ethertype 0x88b5) through an
  *	AF_PACKET socket, each from a different source MAC 02:SEED:xx:xx:xx:xx;
  *	prints "sent N secs S fps F"
- *   bench_net fdbfill IFNAME COUNT DSTIP4
+ *   bench_net fdbfill IFNAME COUNT DSTIP4 [VNIS VNI0 [MAXSEC]]
  *	add COUNT static FDB entries (NTF_SELF, distinct MACs 06:xx:..) to
- *	IFNAME pointing at DSTIP4, in batches of netlink requests;
+ *	IFNAME pointing at DSTIP4, in batches of netlink requests; with VNIS,
+ *	entry i gets src_vni VNI0 + i % VNIS (NDA_SRC_VNI, an external
+ *	device); with MAXSEC, stops after the batch that ends past MAXSEC s;
  *	prints "added N secs S"
+ *   bench_net vlansend IFNAME DSTMAC VLANS SEC [COUNT]
+ *	send 64-byte 802.1Q-tagged frames (ethertype 0x88b5 inside) to DSTMAC
+ *	through an AF_PACKET socket, VLAN IDs 1..VLANS round robin, for SEC
+ *	seconds or COUNT frames; prints "sent N secs S fps F"
+ *   bench_net vlansink IFNAME MAXSEC
+ *	count the 0x88b5 frames arriving on IFNAME (tagged, or untagged with
+ *	the tag in the packet's auxdata) and their distinct VLAN IDs; stops 1 s
+ *	after the last one (or after MAXSEC); prints
+ *	"pkts N secs S pps P vlans V" (S from the first to the last frame)
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -288,12 +301,17 @@ struct fdb_req {
 	unsigned char mac[8];
 	struct rtattr dsta;
 	struct in_addr dst;
+	struct rtattr vnia;
+	uint32_t vni;
 };
 
-static int fdbfill(const char *ifname, unsigned long count, const char *dst)
+static int fdbfill(const char *ifname, unsigned long count, const char *dst,
+		   unsigned long vnis, unsigned long vni0, double maxsec)
 {
 	enum { BATCH = 256 };
+	/* the requests back to back, each vnis ? whole : without vnia */
 	static struct fdb_req req[BATCH];
+	size_t qlen = vnis ? sizeof(req[0]) : offsetof(struct fdb_req, vnia);
 	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
 	unsigned long i = 0, acked = 0, errs = 0;
 	int ifindex = if_nametoindex(ifname);
@@ -320,10 +338,10 @@ static int fdbfill(const char *ifname, unsigned long count, const char *dst)
 		unsigned long b, nb = count - i < BATCH ? count - i : BATCH;
 
 		for (b = 0; b < nb; b++, i++) {
-			struct fdb_req *r = &req[b];
+			struct fdb_req *r = (void *)((char *)req + b * qlen);
 
-			memset(r, 0, sizeof(*r));
-			r->nh.nlmsg_len = sizeof(*r);
+			memset(r, 0, qlen);
+			r->nh.nlmsg_len = qlen;
 			r->nh.nlmsg_type = RTM_NEWNEIGH;
 			r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
 					    NLM_F_CREATE | NLM_F_EXCL;
@@ -343,8 +361,13 @@ static int fdbfill(const char *ifname, unsigned long count, const char *dst)
 			r->dsta.rta_len = RTA_LENGTH(sizeof(ip));
 			r->dsta.rta_type = NDA_DST;
 			r->dst = ip;
+			if (!vnis)
+				continue;
+			r->vnia.rta_len = RTA_LENGTH(sizeof(r->vni));
+			r->vnia.rta_type = NDA_SRC_VNI;
+			r->vni = vni0 + i % vnis;
 		}
-		if (send(fd, req, nb * sizeof(req[0]), 0) < 0)
+		if (send(fd, req, nb * qlen, 0) < 0)
 			die("send netlink");
 		/* one ACK (or error) per request */
 		while (acked < i) {
@@ -366,9 +389,161 @@ static int fdbfill(const char *ifname, unsigned long count, const char *dst)
 						strerror(-e->error));
 			}
 		}
+		if (maxsec > 0 && now() - start > maxsec)
+			break;
 	}
-	printf("added %lu secs %.3f\n", count - errs, now() - start);
+	printf("added %lu secs %.3f\n", i - errs, now() - start);
 	return errs ? 1 : 0;
+}
+
+static int parse_mac(const char *s, unsigned char *mac)
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+static int vlansend(const char *ifname, const char *dstmac, int vlans,
+		    double sec, unsigned long count)
+{
+	struct sockaddr_ll sll;
+	unsigned char f[64];
+	unsigned long i, n = 0;
+	struct ifreq ifr;
+	double start, t = 0;
+	int fd;
+
+	if (vlans < 1 || vlans > 4094) {
+		fprintf(stderr, "VLANS must be 1..4094\n");
+		return 2;
+	}
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		die("socket(AF_PACKET)");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		die("SIOCGIFHWADDR");
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = if_nametoindex(ifname);
+	sll.sll_halen = ETH_ALEN;
+	if (!sll.sll_ifindex)
+		die(ifname);
+	memset(f, 0, sizeof(f));
+	if (parse_mac(dstmac, f)) {
+		fprintf(stderr, "bad MAC %s\n", dstmac);
+		return 2;
+	}
+	memcpy(sll.sll_addr, f, ETH_ALEN);
+	memcpy(f + 6, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	f[12] = 0x81;
+	f[13] = 0x00;
+	f[16] = 0x88;
+	f[17] = 0xb5;
+	start = now();
+	for (i = 0; !count || i < count; i++) {
+		int vid = 1 + i % vlans;
+
+		if (!(i & 63)) {
+			t = now();
+			if (sec > 0 && t - start >= sec)
+				break;
+		}
+		f[14] = vid >> 8;
+		f[15] = vid;
+		f[18] = i >> 24;
+		f[19] = i >> 16;
+		f[20] = i >> 8;
+		f[21] = i;
+		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&sll,
+			   sizeof(sll)) == sizeof(f))
+			n++;
+	}
+	t = now();
+	printf("sent %lu secs %.3f fps %.0f\n", n, t - start, n / (t - start));
+	return n ? 0 : 1;
+}
+
+static int vlansink(const char *ifname, double maxsec)
+{
+	static unsigned char seen[4096];
+	struct timeval tv = { .tv_sec = 1 };
+	double first = 0, last = 0, start = now();
+	unsigned long n = 0, vlans = 0;
+	struct sockaddr_ll sll;
+	int rcvbuf = 4 << 20, one = 1;
+	unsigned char buf[2048];
+	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	int fd;
+
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (fd < 0)
+		die("socket(AF_PACKET)");
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = if_nametoindex(ifname);
+	if (!sll.sll_ifindex)
+		die(ifname);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
+		die("PACKET_AUXDATA");
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind AF_PACKET");
+	printf("ready\n");
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct sockaddr_ll from;
+		struct msghdr mh = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *c;
+		ssize_t len = recvmsg(fd, &mh, 0);
+		double t = now();
+		int vid = -1;
+
+		if (t - start > maxsec)
+			break;
+		if (len < 0) {
+			if (n && t - last >= 1)
+				break;
+			continue;
+		}
+		if (from.sll_pkttype == PACKET_OUTGOING || len < 18)
+			continue;
+		if (buf[12] == 0x81 && buf[13] == 0x00 &&
+		    buf[16] == 0x88 && buf[17] == 0xb5) {
+			vid = (buf[14] << 8 | buf[15]) & 0xfff;
+		} else if (buf[12] == 0x88 && buf[13] == 0xb5) {
+			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+				struct tpacket_auxdata *a;
+
+				if (c->cmsg_level != SOL_PACKET ||
+				    c->cmsg_type != PACKET_AUXDATA)
+					continue;
+				a = (struct tpacket_auxdata *)CMSG_DATA(c);
+				if (a->tp_status & TP_STATUS_VLAN_VALID)
+					vid = a->tp_vlan_tci & 0xfff;
+			}
+		} else {
+			continue;
+		}
+		if (!n)
+			first = t;
+		n++;
+		last = t;
+		if (vid >= 0 && !seen[vid]) {
+			seen[vid] = 1;
+			vlans++;
+		}
+	}
+	printf("pkts %lu secs %.3f pps %.0f vlans %lu\n", n, last - first,
+	       n > 1 && last > first ? (n - 1) / (last - first) : 0.0, vlans);
+	return n ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -387,8 +562,16 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "macflood") && argc == 5)
 		return macflood(argv[2], strtoul(argv[3], NULL, 0),
 				atoi(argv[4]));
-	if (!strcmp(m, "fdbfill") && argc == 5)
-		return fdbfill(argv[2], strtoul(argv[3], NULL, 0), argv[4]);
+	if (!strcmp(m, "fdbfill") && (argc == 5 || argc == 7 || argc == 8))
+		return fdbfill(argv[2], strtoul(argv[3], NULL, 0), argv[4],
+			       argc > 5 ? strtoul(argv[5], NULL, 0) : 0,
+			       argc > 6 ? strtoul(argv[6], NULL, 0) : 0,
+			       argc > 7 ? atof(argv[7]) : 0);
+	if (!strcmp(m, "vlansend") && (argc == 6 || argc == 7))
+		return vlansend(argv[2], argv[3], atoi(argv[4]), atof(argv[5]),
+				argc > 6 ? strtoul(argv[6], NULL, 0) : 0);
+	if (!strcmp(m, "vlansink") && argc == 4)
+		return vlansink(argv[2], atof(argv[3]));
 	fprintf(stderr, "usage: see the comment at the top of bench_net.c\n");
 	return 2;
 }
