@@ -69,7 +69,7 @@ else
 	# TCG host before the agent part, which took about 20 minutes alone
 	# in one guest on 2026-12-07; then external mode at 4,094 tenants
 	# per host against 4,094 devices and the in-tree vxlan external,
-	# with 1M (MAC, VNI) entries, see Documentation/performance.md; the
+	# with 1M (MAC, VNI) entries, 10-13 more minutes, see performance.md; the
 	# timeout is wall and guest time)
 	ARGS=${OVLNET_BENCH_ARGS:---rounds 5 --dur 2 --devs 10000 --fdb 1000:1000000 --flood 50000 --scale-rounds 1 --cases raw,vx4,ox4,gt4,og4,on4,vx6,ox6,gt6,og6,on6,oq4,gq4 --dev-kinds vx,ox,oxq --parts traffic,fdb,learn,devs,profile,agent,ext --prof-reps 2 --agent-runs 25x10,50x10,100x10 --ext-tenants 4094 --ext-fdb 1000000}
 	TIMEOUT=7200
