@@ -487,6 +487,23 @@ ext_run_batches()
 	bridge -n "e$1" -batch "$f.br$2" >/tmp/ext.out 2>&1 || { head -n 5 /tmp/ext.out; return 1; }
 }
 
+# ext_rounds CASE PREFIX: ROUNDS rate rounds, as PREFIX_pps and
+# PREFIX_vlans
+ext_rounds()
+{
+	local r out pps vl
+
+	for ((r = 1; r <= ROUNDS; r++)); do
+		if out=$(ext_rate); then
+			read -r pps vl <<<"$out"
+			emit "$1" "$2_pps" "$r" "$pps"
+			emit "$1" "$2_vlans" "$r" "$vl"
+		else
+			miss "$1" "$2_pps" "$r" "no frames"
+		fi
+	done
+}
+
 # ext_rate: "frames/s vlans" arriving at e2-vm, e1-vm sending over all VLANs
 ext_rate()
 {
@@ -548,15 +565,7 @@ part_ext()
 		v=$(ext_learned)
 		emit "$c" ext_learned 0 "$v"
 		[ "$v" -ge "$n" ] || log "$c: e1 learned e2-vm's MAC in only $v of $n tenants"
-		for ((r = 1; r <= ROUNDS; r++)); do
-			if out=$(ext_rate); then
-				read -r pps vl <<<"$out"
-				emit "$c" ext_pps "$r" "$pps"
-				emit "$c" ext_vlans "$r" "$vl"
-			else
-				miss "$c" ext_pps "$r" "no frames"
-			fi
-		done
+		ext_rounds "$c" ext
 		if [ "$EXT_FDB" -gt 0 ] && [ "$c" != xod ]; then
 			ext_settle
 			m0=$(ext_mem)
@@ -569,15 +578,7 @@ part_ext()
 				emit "$c" ext_fdb_fill_s 0 "$secs"
 				emit "$c" ext_fdb_b 0 "$(awk -v a="$m0" -v b="$m1" -v n="$added" 'BEGIN { split(a, x); split(b, y)
 					printf "%.0f", (y[1] - x[1] + y[2] - x[2]) * 1024 / n }')"
-				for ((r = 1; r <= ROUNDS; r++)); do
-					if out=$(ext_rate); then
-						read -r pps vl <<<"$out"
-						emit "$c" ext_fdb_pps "$r" "$pps"
-						emit "$c" ext_fdb_vlans "$r" "$vl"
-					else
-						miss "$c" ext_fdb_pps "$r" "no frames"
-					fi
-				done
+				ext_rounds "$c" ext_fdb
 			else
 				echo "$out" | tail -n 3
 				miss "$c" ext_fdb 0 "fdbfill failed"
