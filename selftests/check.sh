@@ -103,6 +103,27 @@ summary()
 	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
 }
 
+# suite_split N TEST...: N lines, the tests split into N parts of about
+# equal time (greedy, longest first, each to the part with least so far)
+# by the "# time Ns" of the last make check's logs (unknown: 30 s).
+suite_split()
+{
+	local n=$1 t sec
+	shift
+	for t in "$@"; do
+		sec=$(sed -n "s|^ok [0-9]* [^/]*/$t # time \\([0-9]*\\).*|\\1|p" \
+			"$CACHE"/check-vm-*.log 2>/dev/null | sort -n | tail -n 1)
+		echo "${sec:-30} $t"
+	done | sort -k1,1nr -k2 |
+		awk -v n="$n" '{
+			m = 0
+			for (i = 1; i < n; i++)
+				if (s[i] < s[m]) m = i
+			s[m] += $1; l[m] = l[m] " " $2
+		}
+		END { for (i = 0; i < n; i++) print substr(l[i], 2) }'
+}
+
 if [ $DEBUG -eq 1 ]; then
 	DK=$CACHE/debug-kernel
 	phase_start "debug kernel"
@@ -121,9 +142,8 @@ if [ $DEBUG -eq 1 ]; then
 			result fail "build $dkver" "build failed or warned"
 		fi
 		phase_end
-		# Everything runs several times slower under KASAN+lockdep in TCG.
+		# Everything runs 7-10 times slower under KASAN+lockdep in TCG.
 		phase_start "vm selftests $dkver"
-		rc=0
 		# All tests but the QoS rate bands: they assume the guest forwards
 		# several times faster than the shaped rates, which KASAN+lockdep
 		# in TCG does not (the shaping itself is the same code either way).
@@ -131,15 +151,31 @@ if [ $DEBUG -eq 1 ]; then
 			case "$f" in lib.sh | *lib.sh | topo*.sh | _* | ovl_qos_*) continue ;; esac
 			echo "${f%.sh}"
 		done | sort | tr '\n' ' ')
-		selftests/vm/run.sh --kver "$dkver" --kernel "$DK/bzImage" \
-			--modroot "$DK/root" --timeout 5400 --test-timeout 1200 \
-			--tests "$dtests" |
-			tee "$OUT" || rc=${PIPESTATUS[0]}
-		count_tap "$OUT"
-		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-			result fail "vm $dkver" "selftests/vm/run.sh exit $rc"
-		fi
-		echo "vm $dkver: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+		# Two guests at once, one host core each (qemu TCG is one thread),
+		# each with half of the suite: longest first, each test to the
+		# half with less so far, by the times of the last make check
+		# (none known: 30 s).
+		mapfile -t halves < <(suite_split 2 $dtests)
+		declare -A DPID=()
+		for h in 0 1; do
+			selftests/vm/run.sh --kver "$dkver" --kernel "$DK/bzImage" \
+				--modroot "$DK/root" --slot "half$h" \
+				--timeout 9000 --test-timeout 2400 \
+				--tests "${halves[$h]}" \
+				>"$CACHE/check-debug-half$h.log" 2>&1 &
+			DPID[$h]=$!
+			echo "vm $dkver half $h: ${halves[$h]}"
+		done
+		for h in 0 1; do
+			rc=0
+			wait "${DPID[$h]}" || rc=$?
+			cat "$CACHE/check-debug-half$h.log"
+			count_tap "$CACHE/check-debug-half$h.log"
+			if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+				result fail "vm $dkver half $h" "selftests/vm/run.sh exit $rc"
+			fi
+			echo "vm $dkver half $h: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+		done
 		phase_end
 	fi
 	kunit_phase "kunit kasan" --kasan

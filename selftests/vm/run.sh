@@ -10,6 +10,7 @@
 #                       [--test-timeout SEC] [--append "cmdline"]
 #                       [--kernel IMAGE --modroot DIR] [--icount SHIFT|off]
 #                       [--nics N] [--module KO] [--plugins DIR]
+#                       [--slot NAME]
 #   selftests/vm/run.sh --kver KVER --demo            (selftests/demo/demo.sh;
 #                       its agent scene needs etcd and ovlnet-agent, else
 #                       the run stops here; --args --no-agent leaves it out)
@@ -64,6 +65,9 @@
 # never finishes bringing up 6.1's second vCPU, and an idle single vCPU
 # sometimes never wakes again (lost warp to the next timer).  Guest time
 # is then purely instructions executed.
+# --slot NAME keeps this run's initramfs, console log and lock in
+# $CACHE/vm/KVER-NAME instead of $CACHE/vm/KVER, so that two guests of one
+# kernel can run at once (make check-debug splits its suite in two).
 # Exit status: 0 only if every test passed or was skipped, the guest did not
 # hang and a TAP plan was seen.  The full console goes to
 # $CACHE/vm/KVER/last.log.
@@ -89,11 +93,12 @@ ICOUNT_SHIFT=3
 NICS=
 MODULE=
 PLUGIN_DIR=
+SLOT=
 ARGV=("$@")
 
 usage()
 {
-	sed -n '3,63p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -113,6 +118,7 @@ while [ $# -gt 0 ]; do
 	--nics) NICS=$2; shift 2 ;;
 	--module) MODULE=$2; shift 2 ;;
 	--plugins) PLUGIN_DIR=$2; shift 2 ;;
+	--slot) SLOT=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "run.sh: unknown argument $1" >&2; usage ;;
 	esac
@@ -185,7 +191,7 @@ HMODDIR=$MODROOT$MODDIR
 if [ -n "$MODROOT" ]; then
 	export OVLNET_KDIR=$HMODDIR/build
 fi
-VMD=$CACHE/vm/$KVER
+VMD=$CACHE/vm/$KVER${SLOT:+-$SLOT}
 ROOT=$VMD/root
 mkdir -p "$VMD"
 # One run per kernel and cache at a time (they share $VMD).
@@ -736,6 +742,20 @@ if [ -n "$ICOUNT" ]; then
 	say "instruction-counting clock: -icount shift=$ICOUNT,sleep=off, one of $SMP vCPUs online"
 fi
 say "booting qemu (timeout ${TIMEOUT}s)"
+# children_cpu: CPU seconds (user+sys) of this shell's waited-for children
+# so far, from the `times` builtin (run in this shell, not in a command
+# substitution's subshell); its difference across the guest's run is
+# qemu's share of a host core (an idle guest leaves the core to others).
+children_cpu()
+{
+	times >"$VMD/times"
+	tail -n 1 "$VMD/times" | awk '{
+		for (i = 1; i <= 2; i++) {
+			split($i, p, "m"); sub("s", "", p[2]); c += p[1] * 60 + p[2]
+		}
+		printf "%.1f\n", c }'
+}
+children_cpu >"$VMD/cpu0"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel "tcg,thread=${OVLNET_TCG_THREAD:-single}" -smp "$SMP" -m "${OVLNET_VM_MEM:-2048}" \
@@ -767,7 +787,9 @@ set -e
 BOOT_WALL=$(echo "$(date +%s.%N) $TB" | awk '{printf "%.1f", $1 - $2}')
 tr -d '\r' <"$RES" >"$RES.tmp" && mv "$RES.tmp" "$RES"
 boot_s=$(grep -o 'userspace up after [0-9.]* s' "$LOG" | grep -o '[0-9.]*' | head -n 1 || true)
-say "qemu exited ($qrc) after ${BOOT_WALL}s wall; guest userspace up after ${boot_s:-?}s guest time; console log: $LOG"
+children_cpu >"$VMD/cpu1"
+QEMU_CPU=$(cat "$VMD/cpu1" "$VMD/cpu0" | awk 'NR == 1 { a = $1 } NR == 2 { printf "%.1f", a - $1 }')
+say "qemu exited ($qrc) after ${BOOT_WALL}s wall, ${QEMU_CPU}s CPU; guest userspace up after ${boot_s:-?}s guest time; console log: $LOG"
 
 hung=0
 if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
