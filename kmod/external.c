@@ -286,34 +286,43 @@ int ovl_ext_rx_vxlan(struct ovl_dev *ovl, struct sk_buff *skb, u32 vni,
 
 /*
  * A GRE frame for external @ovl, from the receive device (ovl_gre_rx),
- * at its inner Ethernet header: ip_gre's metadata @info is copied into
- * a dst of our own, as the scrub (for the namespace crossing, as on any
- * ovl-gre receive) drops ip_gre's.  Consumes @skb.
+ * at its inner Ethernet header.  @md is ip_gre's metadata dst, now ours
+ * (NULL if it was only borrowed: then a copy of @info is made); it stays
+ * on the frame through the scrub (for the namespace crossing, as on any
+ * ovl-gre receive).  True if @skb is accepted as @ovl's (ovl_rx_accept(),
+ * counted), false if it was dropped.
  */
-void ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
-		    const struct ip_tunnel_info *info,
+bool ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
+		    struct dst_entry *md, const struct ip_tunnel_info *info,
 		    const struct ovl_outer *o)
 {
-	struct metadata_dst *md;
+	struct metadata_dst *copy;
 	struct ovl_vni *v;
 
 	v = ovl_vni_find(ovl, key);
 	if (!v) {
+		dst_release_immediate(md);
 		ovl_rx_drop(ovl->counters, ovl->dev, skb, OVL_CNT_RX_UNKNOWN_ID);
-		return;
+		return false;
 	}
-	md = metadata_dst_alloc(0, METADATA_IP_TUNNEL, GFP_ATOMIC);
 	if (!md) {
-		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
-		dev_core_stats_rx_dropped_inc(ovl->dev);
-		kfree_skb(skb);
-		return;
+		copy = metadata_dst_alloc(0, METADATA_IP_TUNNEL, GFP_ATOMIC);
+		if (!copy) {
+			ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
+			dev_core_stats_rx_dropped_inc(ovl->dev);
+			kfree_skb(skb);
+			return false;
+		}
+		copy->u.tun_info.key = info->key;
+		copy->u.tun_info.mode = info->mode;
+		md = &copy->dst;
 	}
-	md->u.tun_info.key = info->key;
-	md->u.tun_info.mode = info->mode;
 	skb_scrub_packet(skb, ovl_xnet(ovl));
-	skb_dst_set(skb, &md->dst);
-	ovl_deliver(ovl, v, skb, o);
+	skb_dst_set(skb, md);
+	if (!ovl_rx_accept(ovl, v, skb, o))
+		return false;
+	ovl_rx_count(ovl, v, skb->len + ETH_HLEN);
+	return true;
 }
 
 /* --- transmit --------------------------------------------------------- */

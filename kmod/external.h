@@ -87,8 +87,8 @@ static inline u32 ovl_ext_id_max(const struct ovl_dev *ovl)
 
 int ovl_ext_rx_vxlan(struct ovl_dev *ovl, struct sk_buff *skb, u32 vni,
 		     const struct ovl_outer *o);
-void ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
-		    const struct ip_tunnel_info *info,
+bool ovl_ext_rx_gre(struct ovl_dev *ovl, struct sk_buff *skb, u32 key,
+		    struct dst_entry *md, const struct ip_tunnel_info *info,
 		    const struct ovl_outer *o);
 void ovl_ext_xmit(struct ovl_dev *ovl, const struct ovl_cfg *cfg,
 		  struct sk_buff *skb);

@@ -213,6 +213,22 @@ static void ovl_gre_outer(const struct ip_tunnel_info *info,
 }
 
 /*
+ * ip_gre's metadata dst, made for this packet by ip_tun_rx_dst() and
+ * reachable only through it (a tap's clone holds a reference of its own),
+ * taken off @skb; NULL if @skb only borrows it (noref), which never
+ * happens today: the scrub then drops it as any dst.
+ */
+static struct dst_entry *ovl_gre_take_md(struct sk_buff *skb)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!dst || skb_dst_is_noref(skb))
+		return NULL;
+	skb_dst_set(skb, NULL);
+	return dst;
+}
+
+/*
  * Softirq, under RCU: the receive device's gro_cells NAPI.  ip_gre has
  * checked the GRE header and checksum, decapsulated (RFC 6040 ECN
  * included) and, for the gretap device, run eth_type_trans(); the IP
@@ -225,6 +241,7 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	const struct ip_tunnel_info *info;
 	struct sk_buff *skb;
 	struct ovl_dev *ovl, *ext = NULL;
+	struct dst_entry *md;
 	struct ovl_outer o;
 	u32 key;
 
@@ -259,15 +276,32 @@ static rx_handler_result_t ovl_gre_rx_handler(struct sk_buff **pskb)
 	}
 	/* back to the inner Ethernet header (gretap pulled it) */
 	skb_push_rcsum(skb, skb->data - skb_mac_header(skb));
+	/*
+	 * ip_gre's metadata: an external device keeps it as the frame's, the
+	 * others free it at once rather than after an RCU grace period (a
+	 * call_rcu() per packet, whose batches lengthened the RR tail).
+	 */
+	md = ovl_gre_take_md(skb);
 	if (ext) {
-		/* metadata of its own; the scrub drops ip_gre's */
-		ovl_ext_rx_gre(ext, skb, key, info, &o);
-		return RX_HANDLER_CONSUMED;
+		if (!ovl_ext_rx_gre(ext, skb, key, md, info, &o))
+			return RX_HANDLER_CONSUMED;
+	} else {
+		dst_release_immediate(md);
+		/* across namespaces drops mark etc. */
+		skb_scrub_packet(skb, ovl_xnet(ovl));
+		if (!ovl_rx_accept(ovl, NULL, skb, &o))
+			return RX_HANDLER_CONSUMED;
+		ovl_rx_count(ovl, NULL, skb->len + ETH_HLEN);
 	}
-	/* drops the metadata dst; across namespaces also mark etc. */
-	skb_scrub_packet(skb, ovl_xnet(ovl));
-	ovl_deliver(ovl, NULL, skb, &o);
-	return RX_HANDLER_CONSUMED;
+	/*
+	 * GRO and the NAPI poll have been done, by the receive device's
+	 * gro_cells: the core takes the frame round again as ovl->dev's
+	 * (taps, tc ingress, its bridge port), where a second gro_cells
+	 * would cost another NAPI pass per packet and, with the softirq
+	 * re-raised for it, latency.
+	 */
+	*pskb = skb;
+	return RX_HANDLER_ANOTHER;
 }
 
 /*

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Receive, shared by both kinds.  The kinds' decapsulation (vxlan.c,
- * gre.c) ends in ovl_deliver(): the outer header has been parsed into
+ * gre.c) ends in ovl_rx_accept(): the outer header has been parsed into
  * struct ovl_outer and pulled, skb->data is the inner Ethernet header,
  * and the device is the one that owns the tenant ID.  No other device is
- * ever considered, so no frame crosses tenants.
+ * ever considered, so no frame crosses tenants.  VXLAN then delivers
+ * through the device's gro_cells (ovl_deliver()); GRE, already in the
+ * NAPI poll of ip_gre's receive device, hands the frame back to the core
+ * for another round as the ovl-gre device's (gre.c).
  */
 
 #include "receive.h"
@@ -151,9 +154,9 @@ static bool ovl_ecn_decapsulate(struct sk_buff *skb, u8 outer)
 	return true;
 }
 
-/* A drop in ovl_deliver(): the device's counters, and the VNI's. */
-static void ovl_deliver_drop(struct ovl_dev *ovl, struct ovl_vni *v,
-			     struct sk_buff *skb, enum ovl_counter why)
+/* A drop in ovl_rx_accept(): the device's counters, and the VNI's. */
+static void ovl_rx_accept_drop(struct ovl_dev *ovl, struct ovl_vni *v,
+			       struct sk_buff *skb, enum ovl_counter why)
 {
 	if (v)
 		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
@@ -161,37 +164,39 @@ static void ovl_deliver_drop(struct ovl_dev *ovl, struct ovl_vni *v,
 }
 
 /*
- * @skb->data is the inner Ethernet header; consumes @skb.  @v is the VNI
+ * @skb->data is the inner Ethernet header.  The checks every frame must
+ * pass, learning, then the frame made @ovl's own: eth_type_trans() (so
+ * skb->dev is ovl->dev and skb->data the inner network header) and RFC
+ * 6040.  False if @skb was dropped (counted and freed).  @v is the VNI
  * of an external device (its FDB learns), NULL for the others.
  */
-void ovl_deliver(struct ovl_dev *ovl, struct ovl_vni *v, struct sk_buff *skb,
-		 const struct ovl_outer *o)
+bool ovl_rx_accept(struct ovl_dev *ovl, struct ovl_vni *v,
+		   struct sk_buff *skb, const struct ovl_outer *o)
 {
 	const struct ovl_cfg *cfg = rcu_dereference(ovl->cfg);
 	struct ovl_fdb *fdb = v ? &v->fdb : &ovl->fdb;
 	struct net_device *dev = ovl->dev;
 	const struct ethhdr *eth;
-	unsigned int len;
 
 	if (!pskb_may_pull(skb, ETH_HLEN)) {
-		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_RUNT);
-		return;
+		ovl_rx_accept_drop(ovl, v, skb, OVL_CNT_RX_RUNT);
+		return false;
 	}
 	skb_reset_mac_header(skb);
 	eth = eth_hdr(skb);
 	if (!is_valid_ether_addr(eth->h_source)) {
-		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_BAD_HEADER);
-		return;
+		ovl_rx_accept_drop(ovl, v, skb, OVL_CNT_RX_BAD_HEADER);
+		return false;
 	}
 	/* our own frame: bridged back, or our multicast echoed by the underlay */
 	if (ether_addr_equal(eth->h_source, dev->dev_addr) ||
 	    ovl_addr_equal(&o->src, &cfg->local)) {
-		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_LOOP);
-		return;
+		ovl_rx_accept_drop(ovl, v, skb, OVL_CNT_RX_LOOP);
+		return false;
 	}
 	if (cfg->remotes_only && !ovl_fdb_knows_remote(fdb, &o->src)) {
-		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_NOT_REMOTE);
-		return;
+		ovl_rx_accept_drop(ovl, v, skb, OVL_CNT_RX_NOT_REMOTE);
+		return false;
 	}
 	if (cfg->learning)
 		ovl_learn(ovl, fdb, v ? v->vni : cfg->id, cfg, eth->h_source,
@@ -201,18 +206,36 @@ void ovl_deliver(struct ovl_dev *ovl, struct ovl_vni *v, struct sk_buff *skb,
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
 	if (!ovl_ecn_decapsulate(skb, o->tos)) {
-		ovl_deliver_drop(ovl, v, skb, OVL_CNT_RX_ECN_ERRORS);
-		return;
+		ovl_rx_accept_drop(ovl, v, skb, OVL_CNT_RX_ECN_ERRORS);
+		return false;
 	}
+	return true;
+}
 
-	len = skb->len;
-	if (gro_cells_receive(&ovl->gro_cells, skb) == NET_RX_SUCCESS) {
-		dev_sw_netstats_rx_add(dev, len + ETH_HLEN);
-		if (v) {
-			ovl_vni_count(v, OVL_VNI_RX_PACKETS, 1);
-			ovl_vni_count(v, OVL_VNI_RX_BYTES, len + ETH_HLEN);
-		}
-	} else if (v) {
-		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
+/* A frame of @len bytes (Ethernet header included) received by @ovl. */
+void ovl_rx_count(struct ovl_dev *ovl, struct ovl_vni *v, unsigned int len)
+{
+	dev_sw_netstats_rx_add(ovl->dev, len);
+	if (v) {
+		ovl_vni_count(v, OVL_VNI_RX_PACKETS, 1);
+		ovl_vni_count(v, OVL_VNI_RX_BYTES, len);
 	}
+}
+
+/*
+ * ovl_rx_accept(), then up through @ovl's gro_cells: for a receive that is
+ * not in a NAPI poll of its own (a UDP encap_rcv).  Consumes @skb.
+ */
+void ovl_deliver(struct ovl_dev *ovl, struct ovl_vni *v, struct sk_buff *skb,
+		 const struct ovl_outer *o)
+{
+	unsigned int len;
+
+	if (!ovl_rx_accept(ovl, v, skb, o))
+		return;
+	len = skb->len + ETH_HLEN;
+	if (gro_cells_receive(&ovl->gro_cells, skb) == NET_RX_SUCCESS)
+		ovl_rx_count(ovl, v, len);
+	else if (v)
+		ovl_vni_count(v, OVL_VNI_RX_DROPPED, 1);
 }
