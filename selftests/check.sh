@@ -124,6 +124,18 @@ suite_split()
 		END { for (i = 0; i < n; i++) print substr(l[i], 2) }'
 }
 
+# guest_done NAME LOG RC: a guest run's output printed and counted; a
+# non-zero exit without a failed test (a hang, a build failure) fails NAME.
+guest_done()
+{
+	cat "$2"
+	count_tap "$2"
+	if [ "$3" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+		result fail "$1" "selftests/vm/run.sh exit $3"
+	fi
+	echo "$1: $c_ok passed, $c_fail failed, $c_skip skipped (exit $3)"
+}
+
 if [ $DEBUG -eq 1 ]; then
 	DK=$CACHE/debug-kernel
 	phase_start "debug kernel"
@@ -169,12 +181,7 @@ if [ $DEBUG -eq 1 ]; then
 		for h in 0 1; do
 			rc=0
 			wait "${DPID[$h]}" || rc=$?
-			cat "$CACHE/check-debug-half$h.log"
-			count_tap "$CACHE/check-debug-half$h.log"
-			if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-				result fail "vm $dkver half $h" "selftests/vm/run.sh exit $rc"
-			fi
-			echo "vm $dkver half $h: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+			guest_done "vm $dkver half $h" "$CACHE/check-debug-half$h.log" $rc
 		done
 		phase_end
 	fi
@@ -260,12 +267,7 @@ if [ ${#KVERS[@]} -gt 0 ]; then
 		[ -n "${VMRC[$k]:-}" ] || wait "${VMPID[$k]}" || rc=$?
 		echo
 		echo "--- vm selftests $k ---"
-		cat "$CACHE/check-vm-$k.log"
-		count_tap "$CACHE/check-vm-$k.log"
-		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-			result fail "vm $k" "selftests/vm/run.sh exit $rc"
-		fi
-		echo "vm $k: $c_ok passed, $c_fail failed, $c_skip skipped (exit $rc)"
+		guest_done "vm $k" "$CACHE/check-vm-$k.log" $rc
 	done
 	phase_end
 fi
@@ -282,11 +284,7 @@ if [ ${#FLAVOURS[@]} -gt 0 ]; then
 	for k in "${FLAVOURS[@]}"; do
 		rc=0
 		wait "${SMPID[$k]}" || rc=$?
-		cat "$CACHE/check-smoke-$k.log"
-		count_tap "$CACHE/check-smoke-$k.log"
-		if [ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
-			result fail "vm smoke $k" "selftests/vm/run.sh exit $rc"
-		fi
+		guest_done "vm smoke $k" "$CACHE/check-smoke-$k.log" $rc
 	done
 	phase_end
 fi

@@ -95,7 +95,8 @@ $C -e NET_NS -e USER_NS -e IPV6 -e PACKET -e NETFILTER \
 $C -m NF_CONNTRACK
 # In-tree modules selftests/vm/run.sh packs, as modules (ovl_gre.sh rmmods
 # and reloads the GRE family, so those at least cannot be built in).
-$C -m VETH -m BRIDGE -m VXLAN -m NET_IPGRE_DEMUX -m NET_IPGRE \
+$C -m VETH -m BRIDGE -e BRIDGE_VLAN_FILTERING -m VXLAN -m NET_IPGRE_DEMUX \
+	-m NET_IPGRE \
 	-e NET_IPGRE_BROADCAST -m IPV6_GRE -m IPV6_TUNNEL -m NET_IP_TUNNEL \
 	-m TUN -m DUMMY -m MACVLAN -m GENEVE -m VLAN_8021Q
 $C -e NET_SCHED -e NET_CLS -e NET_CLS_ACT -e NET_EMATCH \
@@ -169,7 +170,7 @@ for o in VETH BRIDGE VXLAN NET_IPGRE IPV6_GRE TUN GENEVE NET_SCH_HTB \
 	NFT_QUEUE XFRM_USER INET_ESP INET6_ESP NETDEVSIM; do
 	grep -qE "^CONFIG_$o=[ym]$" .config || miss+=" $o"
 done
-for o in PROVE_RCU_LIST VIRTIO_PCI; do
+for o in PROVE_RCU_LIST VIRTIO_PCI BRIDGE_VLAN_FILTERING; do
 	grep -qx "CONFIG_$o=y" .config || miss+=" $o"
 done
 grep -qE '^CONFIG_VIRTIO_NET=[ym]$' .config || miss+=" VIRTIO_NET"
