@@ -7,12 +7,13 @@
 #   the build (W=1) for the -rt and -cloud flavours too (tools/kvers.sh
 #   all); checkpatch style; man pages against `ip link help` and the
 #   configuration examples (host side); KUnit (selftests/kunit/run.sh, if
-#   present); the VM selftests on every target kernel, the kernels' guests
-#   at once (one host core each; each kernel's output in
-#   $CACHE/check-vm-KVER.log, printed and counted when all are done);
-#   ovl_smoke on the -rt and -cloud kernels (`make check-kernels` runs their
-#   whole suite); the quick benchmark (if present, both kernels at once,
-#   host wall clock: a smoke run).  The Debian package test
+#   present); the VM selftests on every target kernel, each kernel's
+#   suite in OVLNET_CHECK_SLOTS (2) guests, all at once (output in
+#   $CACHE/check-vm-KVER-partN.log, printed and counted when all are
+#   done); ovl_smoke on the -rt and -cloud kernels (`make check-kernels`
+#   runs their whole suite) and the quick benchmark (if present, both
+#   kernels at once, host wall clock: a smoke run), started as soon as the
+#   first VM guest is done.  The Debian package test
 #   (selftests/deb-test.sh: build, lintian, install, DKMS, guest smoke
 #   test, purge) is `make check-deb`; KUnit under KASAN+UBSAN is part of
 #   `make check-debug`.
