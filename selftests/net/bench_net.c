@@ -254,23 +254,67 @@ static int rr_client(const char *ip, const char *port, double sec)
 	return 0;
 }
 
+/* An AF_PACKET socket to send on @ifname, and its address in @sll. */
+static int packet_open(const char *ifname, struct sockaddr_ll *sll)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW, 0);
+
+	if (fd < 0)
+		die("socket(AF_PACKET)");
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = if_nametoindex(ifname);
+	sll->sll_halen = ETH_ALEN;
+	if (!sll->sll_ifindex)
+		die(ifname);
+	return fd;
+}
+
+/*
+ * Sends the @len-byte frame @f @count times (0: until @sec seconds have
+ * passed), frame i with i big-endian at f[@num] and, if @vlans, VLAN ID
+ * 1 + i % @vlans in the tag at f[12]; prints the rate.
+ */
+static int send_frames(int fd, const struct sockaddr_ll *sll,
+		       unsigned char *f, size_t len, size_t num, int vlans,
+		       unsigned long count, double sec)
+{
+	unsigned long i, n = 0;
+	double start = now(), t;
+
+	for (i = 0; !count || i < count; i++) {
+		if (!(i & 63) && sec > 0 && now() - start >= sec)
+			break;
+		if (vlans) {
+			int vid = 1 + i % vlans;
+
+			f[14] = vid >> 8;
+			f[15] = vid;
+		}
+		f[num] = i >> 24;
+		f[num + 1] = i >> 16;
+		f[num + 2] = i >> 8;
+		f[num + 3] = i;
+		if (sendto(fd, f, len, 0, (const struct sockaddr *)sll,
+			   sizeof(*sll)) == (ssize_t)len)
+			n++;
+	}
+	t = now();
+	printf("sent %lu secs %.3f fps %.0f\n", n, t - start, n / (t - start));
+	return n ? 0 : 1;
+}
+
 static int macflood(const char *ifname, unsigned long count, int seed)
 {
 	struct sockaddr_ll sll;
 	unsigned char f[60];
-	unsigned long i, n = 0;
-	double start, t;
 	int fd;
 
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0)
-		die("socket(AF_PACKET)");
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = if_nametoindex(ifname);
-	sll.sll_halen = ETH_ALEN;
-	if (!sll.sll_ifindex)
-		die(ifname);
+	if (!count) {	/* send_frames() would take 0 as "no limit" */
+		fprintf(stderr, "COUNT must be at least 1\n");
+		return 2;
+	}
+	fd = packet_open(ifname, &sll);
 	memset(f, 0, sizeof(f));
 	memset(f, 0xff, ETH_ALEN);
 	memset(sll.sll_addr, 0xff, ETH_ALEN);
@@ -278,19 +322,7 @@ static int macflood(const char *ifname, unsigned long count, int seed)
 	f[7] = seed;
 	f[12] = 0x88;
 	f[13] = 0xb5;
-	start = now();
-	for (i = 0; i < count; i++) {
-		f[8] = i >> 24;
-		f[9] = i >> 16;
-		f[10] = i >> 8;
-		f[11] = i;
-		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&sll,
-			   sizeof(sll)) == sizeof(f))
-			n++;
-	}
-	t = now();
-	printf("sent %lu secs %.3f fps %.0f\n", n, t - start, n / (t - start));
-	return n ? 0 : 1;
+	return send_frames(fd, &sll, f, sizeof(f), 8, 0, count, 0);
 }
 
 /* One RTM_NEWNEIGH: AF_BRIDGE, NTF_SELF, permanent, lladdr + dst. */
@@ -407,28 +439,18 @@ static int vlansend(const char *ifname, const char *dstmac, int vlans,
 {
 	struct sockaddr_ll sll;
 	unsigned char f[64];
-	unsigned long i, n = 0;
 	struct ifreq ifr;
-	double start, t = 0;
 	int fd;
 
 	if (vlans < 1 || vlans > 4094) {
 		fprintf(stderr, "VLANS must be 1..4094\n");
 		return 2;
 	}
-	fd = socket(AF_PACKET, SOCK_RAW, 0);
-	if (fd < 0)
-		die("socket(AF_PACKET)");
+	fd = packet_open(ifname, &sll);
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
 		die("SIOCGIFHWADDR");
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = if_nametoindex(ifname);
-	sll.sll_halen = ETH_ALEN;
-	if (!sll.sll_ifindex)
-		die(ifname);
 	memset(f, 0, sizeof(f));
 	if (parse_mac(dstmac, f)) {
 		fprintf(stderr, "bad MAC %s\n", dstmac);
@@ -440,28 +462,7 @@ static int vlansend(const char *ifname, const char *dstmac, int vlans,
 	f[13] = 0x00;
 	f[16] = 0x88;
 	f[17] = 0xb5;
-	start = now();
-	for (i = 0; !count || i < count; i++) {
-		int vid = 1 + i % vlans;
-
-		if (!(i & 63)) {
-			t = now();
-			if (sec > 0 && t - start >= sec)
-				break;
-		}
-		f[14] = vid >> 8;
-		f[15] = vid;
-		f[18] = i >> 24;
-		f[19] = i >> 16;
-		f[20] = i >> 8;
-		f[21] = i;
-		if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *)&sll,
-			   sizeof(sll)) == sizeof(f))
-			n++;
-	}
-	t = now();
-	printf("sent %lu secs %.3f fps %.0f\n", n, t - start, n / (t - start));
-	return n ? 0 : 1;
+	return send_frames(fd, &sll, f, sizeof(f), 18, vlans, count, sec);
 }
 
 static int vlansink(const char *ifname, double maxsec)
